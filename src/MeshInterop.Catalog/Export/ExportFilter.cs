@@ -77,6 +77,42 @@ public sealed class ExportFilter
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(tags);
+        return SelectsCore(name, labels, tags as string[] ?? [.. tags]);
+    }
+
+    /// <summary>Decides by the policy rules alone whether an entry is selected, whatever its origin.</summary>
+    /// <param name="entry">The entry; its <see cref="CatalogEntry.Name"/>, labels and tags are matched.</param>
+    /// <returns><see langword="true"/> when an allow rule matches and no deny rule does.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="entry"/> is <see langword="null"/>.</exception>
+    public bool Selects(CatalogEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return SelectsCore(entry.Name, entry.Labels, entry.Tags.AsSpan());
+    }
+
+    /// <summary>Decides whether <paramref name="entry"/> may be sent to <see cref="Peer"/>: the policy must select it and the loop guard (on <see cref="CatalogEntry.Origin"/>) must let it through.</summary>
+    /// <param name="entry">The entry to export.</param>
+    /// <returns><see langword="true"/> when the entry may be exported to <see cref="Peer"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="entry"/> is <see langword="null"/>.</exception>
+    public bool Allows(CatalogEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return PassesLoopGuard(entry.Origin.PeerName) && SelectsCore(entry.Name, entry.Labels, entry.Tags.AsSpan());
+    }
+
+    /// <summary>Keeps the entries <see cref="Peer"/> may receive, in their original order.</summary>
+    /// <param name="entries">Entries of the local catalog (local and imported).</param>
+    /// <returns>The entries <see cref="Allows(CatalogEntry)"/> accepts, evaluated lazily.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="entries"/> is <see langword="null"/>.</exception>
+    public IEnumerable<CatalogEntry> Filter(IEnumerable<CatalogEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        return entries.Where(Allows);
+    }
+
+    private bool SelectsCore<TLabels>(string name, TLabels labels, ReadOnlySpan<string> tags)
+        where TLabels : IReadOnlyDictionary<string, string>
+    {
         var allowed = false;
         foreach (var rule in _allow)
         {

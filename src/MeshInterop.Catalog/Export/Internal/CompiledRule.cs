@@ -25,7 +25,9 @@ internal sealed class CompiledRule
         _tags = [.. rule.Tags];
     }
 
-    internal bool Matches(string name, IReadOnlyDictionary<string, string> labels, IReadOnlyCollection<string> tags) =>
+    // Generic over the label map so that StringMap (a struct) is not boxed on the export hot path.
+    internal bool Matches<TLabels>(string name, TLabels labels, ReadOnlySpan<string> tags)
+        where TLabels : IReadOnlyDictionary<string, string> =>
         MatchesName(name) && MatchesLabels(labels) && MatchesTags(tags);
 
     private bool MatchesName(string name)
@@ -40,7 +42,8 @@ internal sealed class CompiledRule
         return false;
     }
 
-    private bool MatchesLabels(IReadOnlyDictionary<string, string> labels)
+    private bool MatchesLabels<TLabels>(TLabels labels)
+        where TLabels : IReadOnlyDictionary<string, string>
     {
         if (_matchLabels is null)
             return true;
@@ -64,7 +67,7 @@ internal sealed class CompiledRule
         return true;
     }
 
-    private bool MatchesTags(IReadOnlyCollection<string> tags)
+    private bool MatchesTags(ReadOnlySpan<string> tags)
     {
         foreach (var required in _tags)
         {
