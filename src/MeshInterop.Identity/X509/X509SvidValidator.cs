@@ -76,8 +76,23 @@ public sealed class X509SvidValidator
     /// <param name="role">The TLS role the peer presents the certificate in; selects the EKU check.</param>
     /// <returns>The verdict; never <see langword="null"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="leaf"/> is <see langword="null"/>.</exception>
-    public X509SvidValidationResult Validate(X509Certificate2 leaf, X509Certificate2Collection? intermediates = null, TlsRole role = TlsRole.Unspecified) =>
+    public X509SvidValidationResult Validate(X509Certificate2 leaf, X509Certificate2Collection? intermediates, TlsRole role) =>
         Validate(leaf, intermediates, _bundles.Current, role);
+
+    /// <summary>Validates a peer leaf and its presented intermediates against the current bundle snapshot, without a TLS role (EKU unchecked).</summary>
+    /// <param name="leaf">The peer's leaf certificate.</param>
+    /// <param name="intermediates">The certificates the peer presented after its leaf, if any.</param>
+    /// <returns>The verdict; never <see langword="null"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="leaf"/> is <see langword="null"/>.</exception>
+    public X509SvidValidationResult Validate(X509Certificate2 leaf, X509Certificate2Collection? intermediates) =>
+        Validate(leaf, intermediates, _bundles.Current, TlsRole.Unspecified);
+
+    /// <summary>Validates a peer leaf that presented no intermediates against the current bundle snapshot.</summary>
+    /// <param name="leaf">The peer's leaf certificate.</param>
+    /// <returns>The verdict; never <see langword="null"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="leaf"/> is <see langword="null"/>.</exception>
+    public X509SvidValidationResult Validate(X509Certificate2 leaf) =>
+        Validate(leaf, null, _bundles.Current, TlsRole.Unspecified);
 
     /// <summary>Validates a peer leaf and the intermediates it presented against an explicit bundle snapshot.</summary>
     /// <param name="leaf">The peer's leaf certificate.</param>
