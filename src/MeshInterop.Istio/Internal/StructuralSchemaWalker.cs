@@ -98,7 +98,9 @@ internal sealed class StructuralSchemaWalker
     {
         if (value is null)
         {
-            // The API server prunes nulls of non-nullable fields instead of rejecting them; nothing to check either way.
+            // null is a value of its own: accepted only where the schema says nullable (or has no type at all).
+            if (!Flag(schema, "nullable") && (schema["type"] is not null || Flag(schema, "x-kubernetes-int-or-string")))
+                Error(path, TypeMessage(null, path, Flag(schema, "x-kubernetes-int-or-string") ? "integer or string" : (string)schema["type"]!));
             return;
         }
 
@@ -172,7 +174,7 @@ internal sealed class StructuralSchemaWalker
         {
             foreach (var name in required.Select(r => (string?)r).OfType<string>())
             {
-                if (!obj.ContainsKey(name) || obj[name] is null)
+                if (!obj.ContainsKey(name))
                     Error(Child(path, name), "Required value");
             }
         }
