@@ -211,11 +211,21 @@ internal static class YamlJson
 
     private static void WriteString(IEmitter emitter, string value)
     {
-        // A string that would read back as another type ("80", "true", "") must be quoted; otherwise let the emitter
-        // choose plain where YAML allows it and quote where it does not ("*", ": ", leading "-").
-        var ambiguous = ResolvePlain(value) is not JsonValue v || v.GetValueKind() != JsonValueKind.String || NeedsQuotes(value);
-        emitter.Emit(new Scalar(null, null, value, ambiguous ? ScalarStyle.DoubleQuoted : ScalarStyle.Any, !ambiguous, true));
+        // Plain only for a conservative character set that no YAML 1.1 or 1.2 reader can take for anything but this
+        // string; everything else is double-quoted (with escapes), which every reader reads back exactly.
+        var plain = IsSafePlain(value) && ResolvePlain(value) is JsonValue v && v.GetValueKind() == JsonValueKind.String && !NeedsQuotes(value);
+        emitter.Emit(new Scalar(null, null, value, plain ? ScalarStyle.Plain : ScalarStyle.DoubleQuoted, plain, !plain));
     }
+
+    private static bool IsSafePlain(string value)
+    {
+        if (value.Length == 0 || !(char.IsAsciiLetterOrDigit(value[0]) || value[0] is '_' or '.' or '/') || value[^1] == ':')
+            return false;
+        return value.AsSpan().IndexOfAnyExcept(PlainChars) < 0;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> PlainChars =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./@+=:*-");
 
     private static readonly System.Buffers.SearchValues<char> SexagesimalChars = System.Buffers.SearchValues.Create("0123456789:.+-_");
 
@@ -224,8 +234,5 @@ internal static class YamlJson
         value is "y" or "Y" or "yes" or "Yes" or "YES" or "n" or "N" or "no" or "No" or "NO"
             or "on" or "On" or "ON" or "off" or "Off" or "OFF"
         || (value.Contains(':', StringComparison.Ordinal) && value.AsSpan().IndexOfAnyExcept(SexagesimalChars) < 0)
-        || value.Contains('\n', StringComparison.Ordinal) || value.Contains('\t', StringComparison.Ordinal)
-        || value.AsSpan().IndexOfAnyInRange('\u0000', '\u001f') >= 0
-        || value.StartsWith(' ') || value.EndsWith(' ')
         || value.TrimStart('+').TrimStart('-') is ".inf" or ".Inf" or ".INF" or ".nan" or ".NaN" or ".NAN";
 }
