@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using System.Text.Unicode;
 using MeshInterop.Identity.Bundles;
 
 namespace MeshInterop.Identity.Internal;
@@ -26,6 +27,12 @@ internal static class SpiffeBundleReader
         {
             throw new SpiffeBundleFormatException(string.Create(CultureInfo.InvariantCulture,
                 $"The bundle document of '{trustDomain}' is {utf8Json.Length} bytes, more than the limit of {SpiffeBundle.MaxDocumentBytes}."));
+        }
+
+        // The JSON reader checks UTF-8 only in strings it unescapes; the whole document must be UTF-8.
+        if (!Utf8.IsValid(utf8Json))
+        {
+            throw new SpiffeBundleFormatException($"The bundle document of '{trustDomain}' is not valid UTF-8.");
         }
 
         JsonDocument document;
