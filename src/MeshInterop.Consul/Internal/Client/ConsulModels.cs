@@ -239,7 +239,7 @@ internal sealed class ConfigEntry
     public ulong? ModifyIndex { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Fields { get; init; }
+    public Dictionary<string, JsonElement>? Fields { get; set; }
 }
 
 internal sealed class KvPair

@@ -103,6 +103,7 @@ internal sealed partial class BlockingQueryWatch<T>
 
                 failures = 0;
                 var reset = false;
+                var previousIndex = index;
                 var returned = result.Meta.LastIndex;
                 if (returned < index)
                 {
@@ -147,11 +148,9 @@ internal sealed partial class BlockingQueryWatch<T>
                     {
                         Log.RemovalNotConfirmed(_logger, _kind, _target);
                         failures++;
-                        if (reset)
-                        {
-                            index = 0;
-                        }
 
+                        // Keep blocking on the old index so the next read returns the unconfirmed change at once and is checked again.
+                        index = reset ? 0 : previousIndex;
                         continue;
                     }
 
@@ -198,12 +197,11 @@ internal sealed partial class BlockingQueryWatch<T>
         }
 
         var delay = RetryDelay(error.RetryClass, failures);
-        Log.WatchRetrying(_logger, _kind, _target, error.GetType().Name, error.StatusCode ?? 0, (long)delay.TotalMilliseconds);
-        if (delay > TimeSpan.Zero)
-        {
-            await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
-        }
 
+        // The timer starts before the log line, so whoever reacts to the log (a test advancing a fake clock) cannot miss it.
+        var waiting = delay > TimeSpan.Zero ? Task.Delay(delay, _timeProvider, cancellationToken) : Task.CompletedTask;
+        Log.WatchRetrying(_logger, _kind, _target, error.GetType().Name, error.StatusCode ?? 0, (long)delay.TotalMilliseconds);
+        await waiting.ConfigureAwait(false);
         return default;
     }
 

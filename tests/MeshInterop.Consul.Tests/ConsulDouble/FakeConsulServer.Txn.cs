@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace MeshInterop.Consul.Tests.ConsulDouble;
 
-public sealed partial class ConsulDouble
+public sealed partial class FakeConsulServer
 {
     /// <summary>The agent's default <c>txn_max_req_len</c>.</summary>
     public const int TxnMaxRequestBytes = 512 * 1024;

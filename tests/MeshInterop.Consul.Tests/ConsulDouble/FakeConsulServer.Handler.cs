@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace MeshInterop.Consul.Tests.ConsulDouble;
 
-public sealed partial class ConsulDouble
+public sealed partial class FakeConsulServer
 {
     /// <summary>What one request asks for, parsed once.</summary>
     private sealed class RequestContext

@@ -17,7 +17,7 @@ namespace MeshInterop.Consul.Tests.ConsulDouble;
 /// Kestrel, with Consul's semantics for the endpoints MeshInterop uses and every fault mode of the reference (§13).
 /// Time comes from the injected <see cref="TimeProvider"/>, so a 5-minute blocking wait takes no real time under a fake clock.
 /// </summary>
-public sealed partial class ConsulDouble : IAsyncDisposable
+public sealed partial class FakeConsulServer : IAsyncDisposable
 {
     /// <summary>The name of the node the double's own "agent" runs on; it holds the <c>consul</c> service, like a real server.</summary>
     public const string AgentNodeName = "consul-double";
@@ -34,7 +34,7 @@ public sealed partial class ConsulDouble : IAsyncDisposable
     private TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _sequence;
 
-    private ConsulDouble(WebApplication app, TimeProvider timeProvider)
+    private FakeConsulServer(WebApplication app, TimeProvider timeProvider)
     {
         _app = app;
         TimeProvider = timeProvider;
@@ -80,7 +80,7 @@ public sealed partial class ConsulDouble : IAsyncDisposable
     }
 
     /// <summary>Starts the double on 127.0.0.1 with port 0; with a certificate it serves HTTPS.</summary>
-    public static async Task<ConsulDouble> StartAsync(TimeProvider? timeProvider, CancellationToken cancellationToken, X509Certificate2? serverCertificate = null)
+    public static async Task<FakeConsulServer> StartAsync(TimeProvider? timeProvider, CancellationToken cancellationToken, X509Certificate2? serverCertificate = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -92,12 +92,12 @@ public sealed partial class ConsulDouble : IAsyncDisposable
             }
         }));
         var app = builder.Build();
-        var double_ = new ConsulDouble(app, timeProvider ?? TimeProvider.System);
-        app.Run(double_.HandleAsync);
+        var server = new FakeConsulServer(app, timeProvider ?? TimeProvider.System);
+        app.Run(server.HandleAsync);
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        double_.Address = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal), UriKind.Absolute);
-        return double_;
+        server.Address = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal), UriKind.Absolute);
+        return server;
     }
 
     public async ValueTask DisposeAsync()

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 
 namespace MeshInterop.Consul.Tests.ConsulDouble;
 
-public sealed partial class ConsulDouble
+public sealed partial class FakeConsulServer
 {
     private static JsonObject KvJson(StoredKv kv)
     {

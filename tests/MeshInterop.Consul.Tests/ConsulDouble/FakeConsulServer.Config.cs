@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 
 namespace MeshInterop.Consul.Tests.ConsulDouble;
 
-public sealed partial class ConsulDouble
+public sealed partial class FakeConsulServer
 {
     private static readonly HashSet<string> MeshKinds = new(StringComparer.Ordinal) { "exported-services", "terminating-gateway", "mesh", "proxy-defaults", "ingress-gateway", "api-gateway" };
     private static readonly HashSet<string> KnownKinds = new(StringComparer.Ordinal)
