@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using System.Text.Unicode;
 using MeshInterop.Identity.Bundles;
 
 namespace MeshInterop.Identity.Internal;
@@ -22,25 +23,32 @@ internal static class SpiffeBundleReader
 
     public static SpiffeBundle Read(ReadOnlySpan<byte> utf8Json, TrustDomain trustDomain)
     {
-        if (utf8Json.Length > SpiffeBundle.MaxDocumentBytes)
+        using var document = ParseDocument(utf8Json, SpiffeBundle.MaxDocumentBytes, $"The bundle document of '{trustDomain}'");
+        return Read(document.RootElement, trustDomain);
+    }
+
+    /// <summary>Parses SPIFFE JSON: size-capped, UTF-8 only, strict syntax, duplicate members rejected at every level.</summary>
+    public static JsonDocument ParseDocument(ReadOnlySpan<byte> utf8Json, int maxBytes, string what)
+    {
+        if (utf8Json.Length > maxBytes)
         {
             throw new SpiffeBundleFormatException(string.Create(CultureInfo.InvariantCulture,
-                $"The bundle document of '{trustDomain}' is {utf8Json.Length} bytes, more than the limit of {SpiffeBundle.MaxDocumentBytes}."));
+                $"{what} is {utf8Json.Length} bytes, more than the limit of {maxBytes}."));
         }
 
-        JsonDocument document;
+        // The JSON reader checks UTF-8 only in strings it unescapes; the whole document must be UTF-8.
+        if (!Utf8.IsValid(utf8Json))
+        {
+            throw new SpiffeBundleFormatException($"{what} is not valid UTF-8.");
+        }
+
         try
         {
-            document = JsonDocument.Parse(utf8Json.ToArray(), s_documentOptions);
+            return JsonDocument.Parse(utf8Json.ToArray(), s_documentOptions);
         }
         catch (JsonException exception)
         {
-            throw new SpiffeBundleFormatException($"The bundle document of '{trustDomain}' is not valid UTF-8 JSON without duplicate members: {exception.Message}", exception);
-        }
-
-        using (document)
-        {
-            return Read(document.RootElement, trustDomain);
+            throw new SpiffeBundleFormatException($"{what} is not valid JSON without duplicate members: {exception.Message}", exception);
         }
     }
 
@@ -103,7 +111,7 @@ internal static class SpiffeBundleReader
         if (!isX509 && !string.Equals(use, "jwt-svid", StringComparison.Ordinal))
         {
             var issue = string.Equals(use, "wit-svid", StringComparison.Ordinal) ? SpiffeBundleIssue.WitSvidEntry : SpiffeBundleIssue.UnknownUse;
-            Ignore(diagnostics, index, issue, $"has 'use' \"{Printable(use)}\", which is not consumed");
+            Ignore(diagnostics, index, issue, $"has 'use' \"{PeerText.Printable(use)}\", which is not consumed");
             return;
         }
 
@@ -125,7 +133,7 @@ internal static class SpiffeBundleReader
         }
         else
         {
-            Ignore(diagnostics, index, SpiffeBundleIssue.UnknownKeyType, $"has unknown 'kty' \"{Printable(kty)}\"");
+            Ignore(diagnostics, index, SpiffeBundleIssue.UnknownKeyType, $"has unknown 'kty' \"{PeerText.Printable(kty)}\"");
             return;
         }
 
@@ -240,7 +248,7 @@ internal static class SpiffeBundleReader
             else
             {
                 // Which key a token names would be ambiguous: drop every entry with that kid.
-                Ignore(diagnostics, index, SpiffeBundleIssue.DuplicateKeyId, $"shares 'kid' \"{Printable(authority.KeyId)}\" with another jwt-svid key");
+                Ignore(diagnostics, index, SpiffeBundleIssue.DuplicateKeyId, $"shares 'kid' \"{PeerText.Printable(authority.KeyId)}\" with another jwt-svid key");
             }
         }
 
@@ -260,7 +268,7 @@ internal static class SpiffeBundleReader
         }
 
         diagnostics.Add(new SpiffeBundleDiagnostic(null, SpiffeBundleIssue.InvalidSequence, true,
-            $"'spiffe_sequence' {Printable(element.GetRawText())} is not an integer from 0 to 2^64-1; treated as absent"));
+            $"'spiffe_sequence' {PeerText.Printable(element.GetRawText())} is not an integer from 0 to 2^64-1; treated as absent"));
         return null;
     }
 
@@ -277,7 +285,7 @@ internal static class SpiffeBundleReader
         }
 
         diagnostics.Add(new SpiffeBundleDiagnostic(null, SpiffeBundleIssue.InvalidRefreshHint, true,
-            $"'spiffe_refresh_hint' {Printable(element.GetRawText())} is not a positive whole number of seconds; treated as absent"));
+            $"'spiffe_refresh_hint' {PeerText.Printable(element.GetRawText())} is not a positive whole number of seconds; treated as absent"));
         return null;
     }
 
@@ -288,18 +296,4 @@ internal static class SpiffeBundleReader
         => diagnostics.Add(new SpiffeBundleDiagnostic(index, issue, true, Describe(index, detail) + "; entry ignored"));
 
     private static string Describe(int index, string detail) => string.Create(CultureInfo.InvariantCulture, $"keys[{index}] {detail}");
-
-    /// <summary>Keeps peer-supplied text short and free of control characters before it reaches a log.</summary>
-    private static string Printable(string value)
-    {
-        const int MaxLength = 64;
-        var shown = value.Length > MaxLength ? value[..MaxLength] + "..." : value;
-        return string.Create(shown.Length, shown, static (span, text) =>
-        {
-            for (var i = 0; i < text.Length; i++)
-            {
-                span[i] = char.IsControl(text[i]) ? '?' : text[i];
-            }
-        });
-    }
 }

@@ -2,7 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace MeshInterop.Identity.X509;
 
-/// <summary>Options of X509SvidValidator. The defaults implement the SPIFFE X.509-SVID profile for peers.</summary>
+/// <summary>Options of <see cref="X509SvidValidator"/>. The defaults implement the SPIFFE X.509-SVID profile for peers.</summary>
 public sealed class X509SvidValidatorOptions
 {
     /// <summary>Gets or sets a value indicating whether a leaf without a basicConstraints extension is rejected.</summary>
