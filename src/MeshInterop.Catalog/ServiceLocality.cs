@@ -1,0 +1,17 @@
+namespace MeshInterop.Catalog;
+
+/// <summary>Where a service runs, in the region / zone / sub-zone scheme Kubernetes and Consul share. Hamlet does not carry it.</summary>
+public sealed record ServiceLocality
+{
+    /// <summary>Gets the region, for example <c>eu-west-1</c>.</summary>
+    /// <value>The default value is the empty string (unknown).</value>
+    public string Region { get; init; } = string.Empty;
+
+    /// <summary>Gets the zone within the region.</summary>
+    /// <value>The default value is the empty string (unknown).</value>
+    public string Zone { get; init; } = string.Empty;
+
+    /// <summary>Gets the sub-zone within the zone.</summary>
+    /// <value>The default value is the empty string (unknown).</value>
+    public string Subzone { get; init; } = string.Empty;
+}
