@@ -121,6 +121,31 @@ public sealed class ImportView
         }
     }
 
+    /// <summary>Removes several imports of <paramref name="peer"/> in one operation; unknown keys are ignored.</summary>
+    /// <param name="peer">The peer.</param>
+    /// <param name="keys">The keys at that peer.</param>
+    /// <returns>What changed in the view.</returns>
+    /// <exception cref="ArgumentException"><paramref name="peer"/> is null or empty.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="keys"/> is <see langword="null"/>.</exception>
+    public ImportViewChanges RemoveRange(string peer, IEnumerable<ServiceKey> keys)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(peer);
+        ArgumentNullException.ThrowIfNull(keys);
+        lock (_gate)
+        {
+            if (_peers.TryGetValue(peer, out var records))
+            {
+                foreach (var key in keys)
+                    if (records.Remove(key, out var record))
+                        Detach(record);
+                if (records.Count == 0)
+                    _peers.Remove(peer);
+            }
+
+            return Collect();
+        }
+    }
+
     /// <summary>Removes every import of <paramref name="peer"/> (unpeering, or expiry of a disconnected peer).</summary>
     /// <param name="peer">The peer.</param>
     /// <returns>What changed in the view.</returns>

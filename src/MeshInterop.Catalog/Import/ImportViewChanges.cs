@@ -34,4 +34,17 @@ public sealed class ImportViewChanges
 
     /// <summary>Gets a value indicating whether nothing changed.</summary>
     public bool IsEmpty => Upserted.IsEmpty && Removed.IsEmpty && ConflictsRaised.IsEmpty && ConflictsCleared.IsEmpty;
+
+    /// <summary>
+    /// Writes the projected changes to a store partition (normally <see cref="CatalogStore.Imports"/>) in one
+    /// revision. Applying every change of a view, in order, keeps the partition equal to the view.
+    /// </summary>
+    /// <param name="partition">The partition that mirrors the import view.</param>
+    /// <returns>The partition's snapshot after the write.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="partition"/> is <see langword="null"/>.</exception>
+    public CatalogSnapshot ApplyTo(CatalogPartition partition)
+    {
+        ArgumentNullException.ThrowIfNull(partition);
+        return Upserted.IsEmpty && Removed.IsEmpty ? partition.Current : partition.Update(Upserted, Removed);
+    }
 }
