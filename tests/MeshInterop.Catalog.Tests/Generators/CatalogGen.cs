@@ -6,10 +6,6 @@ namespace MeshInterop.Catalog.Tests.Generators;
 /// <summary>Random catalog content for property tests; small alphabets so that collisions and overlaps happen often.</summary>
 public static class CatalogGen
 {
-    /// <summary>Seeds used in CI; MESHINTEROP_PROPERTY_ITERATIONS raises the iteration count for a longer run.</summary>
-    public static long Iterations =>
-        long.TryParse(Environment.GetEnvironmentVariable("MESHINTEROP_PROPERTY_ITERATIONS"), out var n) && n > 0 ? n : 200;
-
     public static readonly Gen<string> Label = Gen.OneOf("app", "tier", "zone", "team", "v1", "v2", "blue", "green");
 
     public static readonly Gen<string> DnsLabel =
@@ -80,7 +76,22 @@ public static class CatalogGen
     /// <summary>A random entry.</summary>
     public static readonly Gen<CatalogEntry> Entry = Key.SelectMany(EntryFor);
 
+    /// <summary>One write: entries to upsert and keys to remove (keys may repeat, as real sources do).</summary>
+    public static readonly Gen<CatalogBatch> Batch =
+        Gen.Select(Entry.Array[0, 8], Key.Array[0, 4]).Select((upserts, removals) => new CatalogBatch([.. upserts], [.. removals]));
+
+    /// <summary>A sequence of writes.</summary>
+    public static readonly Gen<CatalogBatch[]> Batches = Batch.Array[0, 12];
+
     /// <summary>Random entries with distinct keys.</summary>
     public static readonly Gen<ImmutableArray<CatalogEntry>> Entries =
         Entry.Array[0, 40].Select(entries => entries.DistinctBy(e => e.Key).ToImmutableArray());
+}
+
+/// <summary>One write to a catalog.</summary>
+public sealed record CatalogBatch(ImmutableArray<CatalogEntry> Upserts, ImmutableArray<ServiceKey> Removals)
+{
+    public CatalogSnapshot ApplyTo(CatalogSnapshot snapshot) => snapshot.Update(Upserts, Removals);
+
+    public override string ToString() => $"+[{string.Join(",", Upserts.Select(e => e.Key))}] -[{string.Join(",", Removals)}]";
 }

@@ -1,0 +1,490 @@
+using MeshInterop.Catalog.Import.Internal;
+using MeshInterop.Catalog.Naming;
+
+namespace MeshInterop.Catalog.Import;
+
+/// <summary>
+/// Merges the import sets of every peer into one view for the local mesh: each import is renamed by the
+/// <see cref="ImportNamingPolicy"/>, collisions are settled by the <see cref="ImportCollisionPolicy"/> (a local
+/// service always wins), and every import not projected as itself is reported as an <see cref="ImportConflict"/>.
+/// <para/>
+/// Updates are incremental: a change to one import re-evaluates only the local name it maps to, and each operation
+/// returns exactly what changed. The result depends only on the imports, their first-seen times and the local
+/// names, never on the order of operations. Thread-safe; operations are serialised.
+/// </summary>
+public sealed class ImportView
+{
+    private readonly Lock _gate = new();
+    private readonly ImportNamingPolicy _naming;
+    private readonly ImportCollisionPolicy _collisions;
+    private readonly TimeProvider _timeProvider;
+    private readonly Dictionary<string, Dictionary<ServiceKey, ImportRecord>> _peers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NameSlot> _slots = new(StringComparer.Ordinal);
+    private readonly Dictionary<PeerKey, ImportConflict> _conflicts = [];
+    private readonly Dictionary<PeerKey, DateTimeOffset> _restoredFirstSeen = [];
+    private readonly ChangeCollector _changes = new();
+    private int _projectedCount;
+
+    /// <summary>Initializes an empty view.</summary>
+    /// <param name="naming">How imports are named locally.</param>
+    /// <param name="collisions">How imports contesting one local name are settled.</param>
+    /// <param name="timeProvider">The clock that stamps the first-seen time of new imports.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="naming"/> or <paramref name="timeProvider"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="collisions"/> is not a defined policy.</exception>
+    public ImportView(ImportNamingPolicy naming, ImportCollisionPolicy collisions, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(naming);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        if (!Enum.IsDefined(collisions))
+            throw new ArgumentOutOfRangeException(nameof(collisions), collisions, "Use EarliestWins, RejectAll or AggregateWhenCompatible.");
+        _naming = naming;
+        _collisions = collisions;
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>Gets the number of projected entries.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+                return _projectedCount;
+        }
+    }
+
+    /// <summary>
+    /// Adds or replaces the import <paramref name="entry"/> (keyed by <see cref="CatalogEntry.Key"/>, its key at the peer)
+    /// from <paramref name="peer"/>. A new import is stamped with a first-seen time that it keeps until it is removed.
+    /// </summary>
+    /// <param name="peer">The peer that sent the entry.</param>
+    /// <param name="entry">The entry as the peer sent it (already validated).</param>
+    /// <returns>What changed in the view.</returns>
+    /// <exception cref="ArgumentException"><paramref name="peer"/> is null or empty, or the entry's key is empty.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="entry"/> is <see langword="null"/>.</exception>
+    public ImportViewChanges Upsert(string peer, CatalogEntry entry)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(peer);
+        ArgumentNullException.ThrowIfNull(entry);
+        if (entry.Key.IsEmpty)
+            throw new ArgumentException($"An entry from peer '{peer}' has an empty key.", nameof(entry));
+        lock (_gate)
+        {
+            UpsertCore(peer, entry);
+            return Collect();
+        }
+    }
+
+    /// <summary>Adds or replaces many imports of <paramref name="peer"/> in one operation.</summary>
+    /// <param name="peer">The peer that sent the entries.</param>
+    /// <param name="entries">The entries as the peer sent them (already validated).</param>
+    /// <returns>What changed in the view.</returns>
+    /// <exception cref="ArgumentException"><paramref name="peer"/> is null or empty, or an entry's key is empty; nothing is applied then.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="entries"/> or one of them is <see langword="null"/>; nothing is applied then.</exception>
+    public ImportViewChanges UpsertRange(string peer, IEnumerable<CatalogEntry> entries)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(peer);
+        ArgumentNullException.ThrowIfNull(entries);
+        var batch = entries.ToArray();
+        foreach (var entry in batch)
+        {
+            ArgumentNullException.ThrowIfNull(entry, nameof(entries));
+            if (entry.Key.IsEmpty)
+                throw new ArgumentException($"An entry from peer '{peer}' has an empty key.", nameof(entries));
+        }
+
+        lock (_gate)
+        {
+            foreach (var entry in batch)
+                UpsertCore(peer, entry);
+            return Collect();
+        }
+    }
+
+    /// <summary>Removes the import <paramref name="key"/> of <paramref name="peer"/>; an unknown key changes nothing.</summary>
+    /// <param name="peer">The peer.</param>
+    /// <param name="key">The key at that peer.</param>
+    /// <returns>What changed in the view; the next-oldest import of the same local name is promoted when the removed one won it.</returns>
+    /// <exception cref="ArgumentException"><paramref name="peer"/> is null or empty.</exception>
+    public ImportViewChanges Remove(string peer, ServiceKey key)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(peer);
+        lock (_gate)
+        {
+            if (_peers.TryGetValue(peer, out var records) && records.Remove(key, out var record))
+            {
+                Detach(record);
+                if (records.Count == 0)
+                    _peers.Remove(peer);
+            }
+
+            return Collect();
+        }
+    }
+
+    /// <summary>Removes several imports of <paramref name="peer"/> in one operation; unknown keys are ignored.</summary>
+    /// <param name="peer">The peer.</param>
+    /// <param name="keys">The keys at that peer.</param>
+    /// <returns>What changed in the view.</returns>
+    /// <exception cref="ArgumentException"><paramref name="peer"/> is null or empty.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="keys"/> is <see langword="null"/>.</exception>
+    public ImportViewChanges RemoveRange(string peer, IEnumerable<ServiceKey> keys)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(peer);
+        ArgumentNullException.ThrowIfNull(keys);
+        lock (_gate)
+        {
+            if (_peers.TryGetValue(peer, out var records))
+            {
+                foreach (var key in keys)
+                    if (records.Remove(key, out var record))
+                        Detach(record);
+                if (records.Count == 0)
+                    _peers.Remove(peer);
+            }
+
+            return Collect();
+        }
+    }
+
+    /// <summary>Removes every import of <paramref name="peer"/> (unpeering, or expiry of a disconnected peer).</summary>
+    /// <param name="peer">The peer.</param>
+    /// <returns>What changed in the view.</returns>
+    /// <exception cref="ArgumentException"><paramref name="peer"/> is null or empty.</exception>
+    public ImportViewChanges RemovePeer(string peer)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(peer);
+        lock (_gate)
+        {
+            if (_peers.Remove(peer, out var records))
+                foreach (var record in records.Values)
+                    Detach(record);
+            foreach (var id in _restoredFirstSeen.Keys.Where(k => string.Equals(k.Peer, peer, StringComparison.Ordinal)).ToArray())
+                _restoredFirstSeen.Remove(id);
+            return Collect();
+        }
+    }
+
+    /// <summary>
+    /// Records a first-seen time known from before a restart (for example read back from the registry the view was
+    /// projected into), so that the earliest import keeps winning after a restart whatever order peers reconnect in.
+    /// The earlier of the known and the restored time counts.
+    /// </summary>
+    /// <param name="peer">The peer.</param>
+    /// <param name="key">The key at that peer.</param>
+    /// <param name="firstSeen">When the import was first seen.</param>
+    /// <returns>What changed in the view (a restored time can change which import wins).</returns>
+    /// <exception cref="ArgumentException"><paramref name="peer"/> is null or empty, or <paramref name="key"/> is empty.</exception>
+    public ImportViewChanges RestoreFirstSeen(string peer, ServiceKey key, DateTimeOffset firstSeen)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(peer);
+        if (key.IsEmpty)
+            throw new ArgumentException("The key is empty.", nameof(key));
+        lock (_gate)
+        {
+            var id = new PeerKey(peer, key);
+            if (_peers.TryGetValue(peer, out var records) && records.TryGetValue(key, out var record))
+            {
+                if (firstSeen < record.FirstSeen)
+                {
+                    Detach(record);
+                    record.FirstSeen = firstSeen;
+                    Attach(record);
+                }
+            }
+            else if (!_restoredFirstSeen.TryGetValue(id, out var known) || firstSeen < known)
+            {
+                _restoredFirstSeen[id] = firstSeen;
+            }
+
+            return Collect();
+        }
+    }
+
+    /// <summary>Replaces the set of names local services own; imports of those names are never projected.</summary>
+    /// <param name="names">The local service names.</param>
+    /// <returns>What changed in the view.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="names"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A name is null or empty; nothing is applied then.</exception>
+    public ImportViewChanges SetLocalNames(IEnumerable<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        var wanted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(name, nameof(names));
+            wanted.Add(name);
+        }
+
+        lock (_gate)
+        {
+            foreach (var (name, slot) in _slots.Where(s => s.Value.Local && !wanted.Contains(s.Key)).ToArray())
+                SetLocal(name, slot, local: false);
+            foreach (var name in wanted)
+                SetLocal(name, SlotFor(name), local: true);
+            return Collect();
+        }
+    }
+
+    /// <summary>Marks <paramref name="name"/> as owned, or no longer owned, by a local service.</summary>
+    /// <param name="name">The local service name.</param>
+    /// <param name="isLocal"><see langword="true"/> when a local service now owns the name.</param>
+    /// <returns>What changed in the view.</returns>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is null or empty.</exception>
+    public ImportViewChanges SetLocalName(string name, bool isLocal)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        lock (_gate)
+        {
+            if (isLocal)
+                SetLocal(name, SlotFor(name), local: true);
+            else if (_slots.TryGetValue(name, out var slot))
+                SetLocal(name, slot, local: false);
+            return Collect();
+        }
+    }
+
+    /// <summary>Gets the projected entry of a local name.</summary>
+    /// <param name="localKey">The local key (the local name).</param>
+    /// <param name="entry">The projected entry, when found.</param>
+    /// <returns><see langword="true"/> when an import is projected under that name.</returns>
+    public bool TryGetEntry(ServiceKey localKey, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CatalogEntry? entry)
+    {
+        lock (_gate)
+        {
+            entry = _slots.TryGetValue(localKey.Name, out var slot) ? slot.Projected : null;
+            return entry is not null;
+        }
+    }
+
+    /// <summary>Returns the projected entries, ordered by local key (ordinal).</summary>
+    /// <returns>A copy; later operations do not change it.</returns>
+    public IReadOnlyList<CatalogEntry> GetEntries()
+    {
+        CatalogEntry[] entries;
+        lock (_gate)
+            entries = [.. _slots.Values.Where(s => s.Projected is not null).Select(s => s.Projected!)];
+        Array.Sort(entries, static (a, b) => a.Key.CompareTo(b.Key));
+        return entries;
+    }
+
+    /// <summary>Returns the current conflicts, ordered by peer and key (ordinal).</summary>
+    /// <returns>A copy; later operations do not change it.</returns>
+    public IReadOnlyList<ImportConflict> GetConflicts()
+    {
+        ImportConflict[] conflicts;
+        lock (_gate)
+            conflicts = [.. _conflicts.Values];
+        Array.Sort(conflicts, static (a, b) =>
+        {
+            var byPeer = string.CompareOrdinal(a.Peer, b.Peer);
+            return byPeer != 0 ? byPeer : a.RemoteKey.CompareTo(b.RemoteKey);
+        });
+        return conflicts;
+    }
+
+    /// <summary>Returns the keys of every import stored for <paramref name="peer"/>, projected or not, ordered ordinally.</summary>
+    /// <param name="peer">The peer.</param>
+    /// <returns>A copy; empty for an unknown peer.</returns>
+    /// <exception cref="ArgumentException"><paramref name="peer"/> is null or empty.</exception>
+    public IReadOnlyList<ServiceKey> GetPeerKeys(string peer)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(peer);
+        ServiceKey[] keys;
+        lock (_gate)
+            keys = _peers.TryGetValue(peer, out var records) ? [.. records.Keys] : [];
+        Array.Sort(keys);
+        return keys;
+    }
+
+    /// <summary>Gets an import as its peer sent it, with its first-seen time.</summary>
+    /// <param name="peer">The peer.</param>
+    /// <param name="key">The key at that peer.</param>
+    /// <param name="entry">The entry as sent, when found.</param>
+    /// <param name="firstSeen">When (peer, key) was first seen, when found.</param>
+    /// <returns><see langword="true"/> when the import is stored.</returns>
+    public bool TryGetImport(string peer, ServiceKey key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CatalogEntry? entry, out DateTimeOffset firstSeen)
+    {
+        lock (_gate)
+        {
+            if (peer is not null && _peers.TryGetValue(peer, out var records) && records.TryGetValue(key, out var record))
+            {
+                entry = record.Entry;
+                firstSeen = record.FirstSeen;
+                return true;
+            }
+        }
+
+        entry = null;
+        firstSeen = default;
+        return false;
+    }
+
+    private void UpsertCore(string peer, CatalogEntry entry)
+    {
+        if (!_peers.TryGetValue(peer, out var records))
+            _peers[peer] = records = [];
+        if (records.TryGetValue(entry.Key, out var record))
+        {
+            if (ReferenceEquals(record.Entry, entry) || record.Entry.Equals(entry))
+                return;
+            Detach(record);
+            record.Entry = entry;
+        }
+        else
+        {
+            var id = new PeerKey(peer, entry.Key);
+            var firstSeen = _restoredFirstSeen.Remove(id, out var restored) ? restored : _timeProvider.GetUtcNow();
+            record = new ImportRecord(peer, entry, firstSeen);
+            records.Add(entry.Key, record);
+        }
+
+        Attach(record);
+    }
+
+    /// <summary>Names the record and adds it to its slot.</summary>
+    private void Attach(ImportRecord record)
+    {
+        var entry = record.Entry;
+        record.Projection = null;
+        var serviceName = entry.Name.Length > 0 ? entry.Name : entry.Key.Name;
+        if (_naming.TryResolve(record.Peer, serviceName, entry.Fqdn.Length > 0 ? entry.Fqdn : null, out var name, out var error))
+        {
+            record.LocalName = name.LocalName;
+            record.Fqdn = name.Fqdn;
+            record.NameError = null;
+            var slot = SlotFor(name.LocalName);
+            slot.Insert(record);
+            Settle(name.LocalName, slot);
+        }
+        else
+        {
+            record.LocalName = null;
+            record.Fqdn = null;
+            record.NameError = error;
+            SetConflict(record, new ImportConflict(record.Peer, record.RemoteKey, default, ImportConflictReason.InvalidName, error));
+        }
+    }
+
+    /// <summary>Takes the record out of its slot (and its conflict) and re-settles the name it held.</summary>
+    private void Detach(ImportRecord record)
+    {
+        SetConflict(record, null);
+        if (record.LocalName is { } name && _slots.TryGetValue(name, out var slot))
+        {
+            slot.Remove(record);
+            Settle(name, slot);
+        }
+    }
+
+    private void SetLocal(string name, NameSlot slot, bool local)
+    {
+        if (slot.Local == local)
+            return;
+        slot.Local = local;
+        Settle(name, slot);
+    }
+
+    private NameSlot SlotFor(string name)
+    {
+        if (!_slots.TryGetValue(name, out var slot))
+            _slots[name] = slot = new NameSlot();
+        return slot;
+    }
+
+    /// <summary>Re-evaluates who owns one local name. Cost is linear in the imports contesting that name only.</summary>
+    private void Settle(string name, NameSlot slot)
+    {
+        _changes.TouchName(name, slot.Projected);
+        var candidates = slot.Candidates;
+        CatalogEntry? projected = null;
+        if (slot.Local)
+        {
+            foreach (var c in candidates)
+                SetConflict(c, Conflict(c, name, ImportConflictReason.LocalService, $"Local service '{name}' owns the name; an import never shadows a local service."));
+        }
+        else if (candidates.Count > 0)
+        {
+            var winner = candidates[0];
+            switch (_collisions)
+            {
+                case ImportCollisionPolicy.RejectAll when candidates.Count > 1:
+                    foreach (var c in candidates)
+                        SetConflict(c, Conflict(c, name, ImportConflictReason.Ambiguous, $"{candidates.Count} imports claim '{name}' and the collision policy rejects them all."));
+                    break;
+                case ImportCollisionPolicy.AggregateWhenCompatible when candidates.Count > 1:
+                    projected = Aggregate(name, candidates);
+                    break;
+                default:
+                    SetConflict(winner, null);
+                    projected = Project(winner);
+                    for (var i = 1; i < candidates.Count; i++)
+                        SetConflict(candidates[i], Conflict(candidates[i], name, ImportConflictReason.EarlierImport, WonBy(winner, name)));
+                    break;
+            }
+        }
+
+        if (projected is not null && slot.Projected is not null && projected.Equals(slot.Projected))
+            projected = slot.Projected;
+        if ((slot.Projected is null) != (projected is null))
+            _projectedCount += projected is null ? -1 : 1;
+        slot.Projected = projected;
+        if (slot.IsUnused)
+            _slots.Remove(name);
+    }
+
+    private CatalogEntry Aggregate(string name, List<ImportRecord> candidates)
+    {
+        var winner = candidates[0];
+        SetConflict(winner, null);
+        var endpoints = new HashSet<CatalogEndpoint>(winner.Entry.Endpoints);
+        for (var i = 1; i < candidates.Count; i++)
+        {
+            var c = candidates[i];
+            if (c.Entry.Ports.SequenceEqual(winner.Entry.Ports))
+            {
+                endpoints.UnionWith(c.Entry.Endpoints);
+                SetConflict(c, Conflict(c, name, ImportConflictReason.Aggregated, $"Merged into '{name}' of peer '{winner.Peer}' (key '{winner.RemoteKey}'): the service ports agree."));
+            }
+            else
+            {
+                SetConflict(c, Conflict(c, name, ImportConflictReason.IncompatiblePorts, $"Not merged into '{name}' of peer '{winner.Peer}' (key '{winner.RemoteKey}'): the service ports differ."));
+            }
+        }
+
+        var projection = Project(winner);
+        return endpoints.Count == projection.Endpoints.Length ? projection : projection with { Endpoints = [.. endpoints] };
+    }
+
+    private static CatalogEntry Project(ImportRecord record) =>
+        record.Projection ??= record.Entry with
+        {
+            Key = new ServiceKey(record.LocalName!),
+            Name = record.LocalName!,
+            Fqdn = record.Fqdn ?? string.Empty,
+            Origin = CatalogOrigin.FromPeer(record.Peer, record.RemoteKey),
+        };
+
+    private static ImportConflict Conflict(ImportRecord record, string name, ImportConflictReason reason, string detail) =>
+        new(record.Peer, record.RemoteKey, new ServiceKey(name), reason, detail);
+
+    private static string WonBy(ImportRecord winner, string name) =>
+        $"Peer '{winner.Peer}' (key '{winner.RemoteKey}') imported '{name}' earlier, first seen {winner.FirstSeen:O}.";
+
+    private void SetConflict(ImportRecord record, ImportConflict? conflict)
+    {
+        var id = record.Id;
+        _conflicts.TryGetValue(id, out var current);
+        if (Equals(current, conflict))
+            return;
+        _changes.TouchConflict(id, current);
+        if (conflict is null)
+            _conflicts.Remove(id);
+        else
+            _conflicts[id] = conflict;
+    }
+
+    private ImportViewChanges Collect() =>
+        _changes.Build(
+            name => _slots.TryGetValue(name, out var slot) ? slot.Projected : null,
+            id => _conflicts.TryGetValue(id, out var conflict) ? conflict : null);
+}

@@ -1,0 +1,37 @@
+namespace MeshInterop.Catalog.Import.Internal;
+
+/// <summary>The stored state of one import: what the peer last sent, when (peer, key) was first seen, and where it projects.</summary>
+internal sealed class ImportRecord(string peer, CatalogEntry entry, DateTimeOffset firstSeen)
+{
+    internal static readonly IComparer<ImportRecord> Age = Comparer<ImportRecord>.Create(static (a, b) =>
+    {
+        var byTime = a.FirstSeen.CompareTo(b.FirstSeen);
+        if (byTime != 0)
+            return byTime;
+        var byPeer = string.CompareOrdinal(a.Peer, b.Peer);
+        return byPeer != 0 ? byPeer : a.RemoteKey.CompareTo(b.RemoteKey);
+    });
+
+    internal string Peer { get; } = peer;
+
+    internal ServiceKey RemoteKey => Entry.Key;
+
+    internal CatalogEntry Entry { get; set; } = entry;
+
+    internal DateTimeOffset FirstSeen { get; set; } = firstSeen;
+
+    /// <summary>Gets or sets the local name, or <see langword="null"/> when no valid name could be formed.</summary>
+    internal string? LocalName { get; set; }
+
+    internal string? Fqdn { get; set; }
+
+    internal string? NameError { get; set; }
+
+    /// <summary>Gets or sets the cached projection of <see cref="Entry"/> under its local name; reset whenever the entry or name changes.</summary>
+    internal CatalogEntry? Projection { get; set; }
+
+    internal PeerKey Id => new(Peer, RemoteKey);
+}
+
+/// <summary>Identifies an import: (peer, key at that peer).</summary>
+internal readonly record struct PeerKey(string Peer, ServiceKey Key);

@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Security.Cryptography.X509Certificates;
+
+namespace MeshInterop.Identity.Bundles;
+
+/// <summary>
+/// The X.509 authorities (root CA certificates) of exactly one trust domain. They authenticate X509-SVIDs of
+/// that trust domain only; bundles of different trust domains are never merged.
+/// </summary>
+/// <remarks>
+/// Immutable and safe to share between threads. An empty bundle is valid: it means the trust domain revoked all
+/// its X.509 keys, so every X509-SVID of that trust domain must be rejected. The bundle does not take ownership of
+/// the certificates and never disposes them.
+/// </remarks>
+public sealed class X509Bundle
+{
+    private readonly X509Certificate2[] _authorities;
+
+    /// <summary>Initializes a new instance of the <see cref="X509Bundle"/> class.</summary>
+    /// <param name="trustDomain">The trust domain the authorities belong to.</param>
+    /// <param name="authorities">The authorities; byte-identical duplicates are dropped, the order is kept.</param>
+    /// <exception cref="ArgumentException"><paramref name="trustDomain"/> is <c>default</c>, or an authority is <see langword="null"/> or is not a CA certificate (basicConstraints with <c>cA</c> true).</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="authorities"/> is <see langword="null"/>.</exception>
+    public X509Bundle(TrustDomain trustDomain, IEnumerable<X509Certificate2> authorities)
+    {
+        trustDomain.ThrowIfEmpty(nameof(trustDomain));
+        ArgumentNullException.ThrowIfNull(authorities);
+        var unique = new List<X509Certificate2>();
+        var index = 0;
+        foreach (var authority in authorities)
+        {
+            if (authority is null)
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Authority {index} is null."), nameof(authorities));
+            }
+
+            if (!IsCertificateAuthority(authority))
+            {
+                // A non-CA certificate must never anchor a chain (signing certificates MUST set cA = true).
+                throw new ArgumentException(
+                    string.Create(CultureInfo.InvariantCulture, $"Authority {index} ({authority.Subject}) of trust domain '{trustDomain}' is not a CA certificate: basicConstraints cA must be true."),
+                    nameof(authorities));
+            }
+
+            if (!Contains(unique, authority))
+            {
+                unique.Add(authority);
+            }
+
+            index++;
+        }
+
+        TrustDomain = trustDomain;
+        _authorities = [.. unique];
+    }
+
+    /// <summary>Gets the trust domain the authorities belong to.</summary>
+    public TrustDomain TrustDomain { get; }
+
+    /// <summary>Gets the authorities, without byte-identical duplicates.</summary>
+    /// <value>An empty list when the trust domain has revoked all its X.509 keys.</value>
+    public IReadOnlyList<X509Certificate2> Authorities => _authorities;
+
+    /// <summary>Determines whether a certificate is one of the authorities, by comparing the encoded bytes.</summary>
+    /// <param name="certificate">The certificate, typically the anchor of a built chain.</param>
+    /// <returns><see langword="true"/> when a byte-identical certificate is an authority of this bundle.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="certificate"/> is <see langword="null"/>.</exception>
+    public bool ContainsAuthority(X509Certificate2 certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        return Contains(_authorities, certificate);
+    }
+
+    /// <summary>Determines whether another bundle holds the same trust domain and the same set of authorities.</summary>
+    /// <param name="other">The other bundle.</param>
+    /// <returns><see langword="true"/> when both trust the same certificates for the same trust domain, in any order.</returns>
+    public bool ContentEquals(X509Bundle? other)
+    {
+        if (other is null || other.TrustDomain != TrustDomain || other._authorities.Length != _authorities.Length)
+        {
+            return false;
+        }
+
+        foreach (var authority in _authorities)
+        {
+            if (!Contains(other._authorities, authority))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    internal static bool IsCertificateAuthority(X509Certificate2 certificate)
+    {
+        foreach (var extension in certificate.Extensions)
+        {
+            if (extension is X509BasicConstraintsExtension basicConstraints)
+            {
+                return basicConstraints.CertificateAuthority;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Contains(IEnumerable<X509Certificate2> certificates, X509Certificate2 candidate)
+    {
+        var raw = candidate.RawDataMemory.Span;
+        foreach (var certificate in certificates)
+        {
+            if (certificate.RawDataMemory.Span.SequenceEqual(raw))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
