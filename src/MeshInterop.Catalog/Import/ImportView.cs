@@ -72,7 +72,7 @@ public sealed class ImportView
             throw new ArgumentException($"An entry from peer '{peer}' has an empty key.", nameof(entry));
         lock (_gate)
         {
-            UpsertCore(peer, entry);
+            UpsertCore(peer, entry, _timeProvider.GetUtcNow());
             return Collect();
         }
     }
@@ -104,7 +104,7 @@ public sealed class ImportView
             else
                 _peers[peer] = new Dictionary<ServiceKey, ImportRecord>(batch.Count);
             foreach (var entry in batch)
-                UpsertCore(peer, entry);
+                UpsertCore(peer, entry, _timeProvider.GetUtcNow());
             return Collect();
         }
     }
@@ -328,7 +328,17 @@ public sealed class ImportView
         return false;
     }
 
-    private void UpsertCore(string peer, CatalogEntry entry)
+    // Grows geometrically: growing to exactly the batch size would rehash the whole index on every batch.
+    private static void Grow<TKey, TValue>(Dictionary<TKey, TValue> dictionary, int added)
+        where TKey : notnull
+    {
+        var capacity = dictionary.EnsureCapacity(0);
+        var needed = dictionary.Count + added;
+        if (needed > capacity)
+            dictionary.EnsureCapacity(Math.Max(needed, capacity * 2));
+    }
+
+    private void UpsertCore(string peer, CatalogEntry entry, DateTimeOffset now)
     {
         if (!_peers.TryGetValue(peer, out var records))
             _peers[peer] = records = [];
@@ -342,7 +352,7 @@ public sealed class ImportView
         else
         {
             var id = new PeerKey(peer, entry.Key);
-            var firstSeen = _restoredFirstSeen.Remove(id, out var restored) ? restored : _timeProvider.GetUtcNow();
+            var firstSeen = _restoredFirstSeen.Remove(id, out var restored) ? restored : now;
             record = new ImportRecord(peer, entry, firstSeen);
             records.Add(entry.Key, record);
         }
@@ -360,7 +370,6 @@ public sealed class ImportView
         {
             record.LocalName = name.LocalName;
             record.Fqdn = name.Fqdn;
-            record.NameError = null;
             var slot = SlotFor(name.LocalName);
             slot.Insert(record);
             Settle(name.LocalName, slot);
@@ -369,7 +378,6 @@ public sealed class ImportView
         {
             record.LocalName = null;
             record.Fqdn = null;
-            record.NameError = error;
             SetConflict(record, new ImportConflict(record.Peer, record.RemoteKey, default, ImportConflictReason.InvalidName, error));
         }
     }
