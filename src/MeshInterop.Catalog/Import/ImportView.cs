@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using MeshInterop.Catalog.Import.Internal;
 using MeshInterop.Catalog.Naming;
 using MeshInterop.Catalog.Naming.Internal;
@@ -256,7 +258,7 @@ public sealed class ImportView
     /// <param name="localKey">The local key (the local name).</param>
     /// <param name="entry">The projected entry, when found.</param>
     /// <returns><see langword="true"/> when an import is projected under that name.</returns>
-    public bool TryGetEntry(ServiceKey localKey, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CatalogEntry? entry)
+    public bool TryGetEntry(ServiceKey localKey, [NotNullWhen(true)] out CatalogEntry? entry)
     {
         lock (_gate)
         {
@@ -311,7 +313,7 @@ public sealed class ImportView
     /// <param name="entry">The entry as sent, when found.</param>
     /// <param name="firstSeen">When (peer, key) was first seen, when found.</param>
     /// <returns><see langword="true"/> when the import is stored.</returns>
-    public bool TryGetImport(string peer, ServiceKey key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CatalogEntry? entry, out DateTimeOffset firstSeen)
+    public bool TryGetImport(string peer, ServiceKey key, [NotNullWhen(true)] out CatalogEntry? entry, out DateTimeOffset firstSeen)
     {
         lock (_gate)
         {
@@ -500,7 +502,7 @@ public sealed class ImportView
         new(record.Peer, record.RemoteKey, new ServiceKey(name), reason, detail);
 
     private static string WonBy(ImportRecord winner, string name) =>
-        $"Peer '{winner.Peer}' (key '{winner.RemoteKey}') imported '{name}' earlier, first seen {winner.FirstSeen:O}.";
+        string.Create(CultureInfo.InvariantCulture, $"Peer '{winner.Peer}' (key '{winner.RemoteKey}') imported '{name}' earlier, first seen {winner.FirstSeen:O}.");
 
     private void SetConflict(ImportRecord record, ImportConflict? conflict)
     {
