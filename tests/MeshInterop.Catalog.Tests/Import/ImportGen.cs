@@ -1,4 +1,5 @@
 using CsCheck;
+using MeshInterop.Catalog.Tests.Generators;
 
 namespace MeshInterop.Catalog.Tests.Import;
 
@@ -11,10 +12,20 @@ internal static class ImportGen
 
     internal static readonly Gen<string> Key = Gen.Int[0, 5].Select(i => "svc" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-    /// <summary>An entry whose content varies in a few bits, so that updates and equal re-sends both happen.</summary>
+    /// <summary>
+    /// An entry from a small space, so that equal re-sends, updates and name collisions all happen: either a simple
+    /// entry varying in name, port and address, or random content from <see cref="CatalogGen"/> under a shared name.
+    /// </summary>
     internal static Gen<CatalogEntry> Entry(Gen<string> key) =>
-        Gen.Select(key, Gen.Int[0, 3], Gen.Int[0, 1], Gen.Int[1, 3])
-           .Select((k, name, port, address) => Make(k, "web" + name.ToString(System.Globalization.CultureInfo.InvariantCulture), 8080 + port, "192.0.2." + address.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Gen.Select(key, Gen.Int[0, 3], Gen.Int[0, 1], Gen.Int[1, 3], Gen.Int[0, 3])
+           .SelectMany((k, name, port, address, rich) =>
+           {
+               var serviceName = "web" + name.ToString(System.Globalization.CultureInfo.InvariantCulture);
+               var simple = Make(k, serviceName, 8080 + port, "192.0.2." + address.ToString(System.Globalization.CultureInfo.InvariantCulture));
+               return rich == 0
+                   ? CatalogGen.EntryFor(new ServiceKey(k)).Select(e => e with { Name = serviceName, Origin = CatalogOrigin.Local })
+                   : Gen.Const(simple);
+           });
 
     internal static CatalogEntry Make(string key, string name, int port = 8080, string address = "192.0.2.1", string fqdn = "") => new()
     {
