@@ -15,6 +15,7 @@ namespace MeshInterop.Catalog;
 /// </summary>
 public sealed record CatalogEntry
 {
+    private static readonly ulong ProcessHashKey = BitConverter.ToUInt64(System.Security.Cryptography.RandomNumberGenerator.GetBytes(sizeof(ulong)));
     private static readonly IComparer<CatalogInstance> InstanceOrder = Comparer<CatalogInstance>.Create(CatalogInstance.Compare);
 
     // Fields most entries leave at their defaults live in one optional object, keeping the entry itself small.
@@ -183,8 +184,9 @@ public sealed record CatalogEntry
     }
 
     /// <summary>
-    /// Gets a 64-bit hash of the whole content, stable across processes and cached on first use. Equal entries
-    /// have equal hashes; different hashes prove different content.
+    /// Gets a 64-bit hash of the whole content, cached on first use. Equal entries have equal hashes; different
+    /// hashes prove different content. The hash is keyed with a random per-process key, so a peer cannot craft two
+    /// contents that collide; it differs between processes and must not be persisted.
     /// </summary>
     public ulong ContentHash
     {
@@ -410,7 +412,7 @@ public sealed record CatalogEntry
 
     private ulong ComputeContentHash()
     {
-        var hasher = new ContentHasher(0x5EED);
+        var hasher = new ContentHasher(ProcessHashKey);
         hasher.Add(Key.Name);
         hasher.Add(Name);
         hasher.Add(Fqdn);
