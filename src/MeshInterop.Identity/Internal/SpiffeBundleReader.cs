@@ -191,14 +191,28 @@ internal static class SpiffeBundleReader
             return null;
         }
 
-        if (!X509Bundle.IsCertificateAuthority(certificate))
+        bool isAuthority;
+        JwkKeyMaterial? certificateKey;
+        try
+        {
+            isAuthority = X509Bundle.IsCertificateAuthority(certificate);
+            certificateKey = isAuthority ? JwkKeyMaterial.FromCertificate(certificate) : null;
+        }
+        catch (CryptographicException exception)
+        {
+            // A certificate can load and still carry an undecodable extension or public key.
+            Ignore(diagnostics, index, SpiffeBundleIssue.UndecodableCertificate, $"holds a certificate whose extensions or key cannot be decoded: {exception.Message}");
+            certificate.Dispose();
+            return null;
+        }
+
+        if (!isAuthority)
         {
             Ignore(diagnostics, index, SpiffeBundleIssue.NotCertificateAuthority, $"holds certificate '{certificate.Subject}', which is not a CA (cA must be true)");
             certificate.Dispose();
             return null;
         }
 
-        var certificateKey = JwkKeyMaterial.FromCertificate(certificate);
         if (certificateKey is null || certificateKey.KeyType != keyType)
         {
             Ignore(diagnostics, index, SpiffeBundleIssue.KeyMismatch, $"declares 'kty' {keyType}, which does not match the key of certificate '{certificate.Subject}'");

@@ -184,6 +184,30 @@ public sealed class SpiffeBundleTests
     }
 
     [Fact]
+    public void Parse_X5cWithUndecodablePublicKey_EntryIgnoredNotThrown()
+    {
+        // Regression (found by the fuzz test): a certificate that loads but whose EC point cannot be decoded.
+        using var root = TestAuthorities.EcRoot("root");
+        var der = root.RawData;
+        using var key = root.GetECDsaPublicKey()!;
+        var point = key.ExportParameters(false).Q.X!;
+        var at = der.AsSpan().IndexOf(point) - 1;
+        Assert.Equal(0x04, der[at]);
+        der[at] = 0x05;   // not a valid point encoding (0x02, 0x03, 0x04, 0x06 and 0x07 are)
+        using (var loaded = X509CertificateLoader.LoadCertificate(der))
+        {
+            Assert.ThrowsAny<CryptographicException>(() => loaded.GetECDsaPublicKey());
+        }
+
+        var entry = $$"""{"use":"x509-svid","kty":"EC","x5c":["{{Convert.ToBase64String(der)}}"]}""";
+
+        var bundle = Parse(Document(entry));
+
+        Assert.Empty(bundle.X509Bundle.Authorities);
+        Assert.Equal(SpiffeBundleIssue.UndecodableCertificate, Assert.Single(bundle.Diagnostics).Issue);
+    }
+
+    [Fact]
     public void Parse_X5cNotCa_EntryIgnored()
     {
         using var leaf = TestAuthorities.EcLeaf("leaf");

@@ -30,6 +30,54 @@ public sealed class SpiffeIdTests
         Assert.Same(input, id.ToString());
     }
 
+    [Fact]
+    public void TryParse_CanonicalStringOrAnyFailure_AllocatesNothing()
+    {
+        const string Canonical = "spiffe://prod.example.org/ns/payments/sa/checkout-frontend-1";
+        var trailing = Canonical + "/";
+        var percentUtf8 = "spiffe://example.org/%61dmin"u8.ToArray();
+        var lookup = TrustDomain.Parse("prod.example.org");
+        var rounds = 0;
+        for (var pass = 0; pass < 2; pass++)
+        {
+            // The first pass warms up (JIT, static initialisation); only the second is measured.
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 200; i++)
+            {
+                rounds += SpiffeId.TryParse(Canonical, out var id) && id.MemberOf(lookup) && id.TrustDomain == lookup ? 1 : 0;
+                rounds += SpiffeId.TryParse(trailing, out _) ? 1 : 0;
+                rounds += SpiffeId.Validate(Canonical) == SpiffeIdError.None ? 1 : 0;
+                rounds += SpiffeId.TryParse(percentUtf8, out _, out _) ? 1 : 0;
+                rounds += SpiffeId.TryParse(trailing.AsSpan(), out _, out _) ? 1 : 0;
+                rounds += TrustDomain.TryParse(Canonical, out _) ? 1 : 0;
+            }
+
+            if (pass == 1)
+            {
+                Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            }
+        }
+
+        Assert.Equal(3 * 200 * 2, rounds);
+    }
+
+    [Fact]
+    public void TryParse_Utf8Success_AllocatesOnlyTheString()
+    {
+        var utf8 = "spiffe://prod.example.org/ns/payments/sa/checkout-frontend-1"u8.ToArray();
+        Assert.True(SpiffeId.TryParse(utf8, out _, out _));
+        var expected = GC.GetAllocatedBytesForCurrentThread();
+        var sized = new string('x', utf8.Length);
+        expected = GC.GetAllocatedBytesForCurrentThread() - expected;
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.True(SpiffeId.TryParse(utf8, out var id, out _));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(expected, allocated);
+        Assert.Equal(sized.Length, id.Length);
+    }
+
     [Theory]
     [InlineData("", SpiffeIdError.Empty, 0)]
     [InlineData("http://example.org/web", SpiffeIdError.WrongScheme, 0)]
