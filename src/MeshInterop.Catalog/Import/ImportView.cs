@@ -1,5 +1,6 @@
 using MeshInterop.Catalog.Import.Internal;
 using MeshInterop.Catalog.Naming;
+using MeshInterop.Catalog.Naming.Internal;
 
 namespace MeshInterop.Catalog.Import;
 
@@ -24,6 +25,8 @@ public sealed class ImportView
     private readonly Dictionary<PeerKey, DateTimeOffset> _restoredFirstSeen = [];
     private readonly ChangeCollector _changes = new();
     private int _projectedCount;
+    private string? _lastNamedPeer;
+    private PeerNaming? _lastNaming;
 
     /// <summary>Initializes an empty view.</summary>
     /// <param name="naming">How imports are named locally.</param>
@@ -84,7 +87,7 @@ public sealed class ImportView
     {
         ArgumentException.ThrowIfNullOrEmpty(peer);
         ArgumentNullException.ThrowIfNull(entries);
-        var batch = entries.ToArray();
+        var batch = entries as IReadOnlyList<CatalogEntry> ?? entries.ToArray();
         foreach (var entry in batch)
         {
             ArgumentNullException.ThrowIfNull(entry, nameof(entries));
@@ -94,6 +97,12 @@ public sealed class ImportView
 
         lock (_gate)
         {
+            _slots.EnsureCapacity(_slots.Count + batch.Count);
+            _changes.Expect(batch.Count);
+            if (_peers.TryGetValue(peer, out var records))
+                records.EnsureCapacity(records.Count + batch.Count);
+            else
+                _peers[peer] = new Dictionary<ServiceKey, ImportRecord>(batch.Count);
             foreach (var entry in batch)
                 UpsertCore(peer, entry);
             return Collect();
@@ -347,7 +356,7 @@ public sealed class ImportView
         var entry = record.Entry;
         record.Projection = null;
         var serviceName = entry.Name.Length > 0 ? entry.Name : entry.Key.Name;
-        if (_naming.TryResolve(record.Peer, serviceName, entry.Fqdn.Length > 0 ? entry.Fqdn : null, out var name, out var error))
+        if (NamingFor(record.Peer).TryResolve(serviceName, entry.Fqdn.Length > 0 ? entry.Fqdn : null, out var name, out var error))
         {
             record.LocalName = name.LocalName;
             record.Fqdn = name.Fqdn;
@@ -376,6 +385,18 @@ public sealed class ImportView
         }
     }
 
+    // Consecutive operations mostly concern one peer (a snapshot replay, a batch): remember its naming rules.
+    private PeerNaming NamingFor(string peer)
+    {
+        if (!string.Equals(peer, _lastNamedPeer, StringComparison.Ordinal))
+        {
+            _lastNaming = _naming.For(peer);
+            _lastNamedPeer = peer;
+        }
+
+        return _lastNaming!;
+    }
+
     private void SetLocal(string name, NameSlot slot, bool local)
     {
         if (slot.Local == local)
@@ -394,31 +415,31 @@ public sealed class ImportView
     /// <summary>Re-evaluates who owns one local name. Cost is linear in the imports contesting that name only.</summary>
     private void Settle(string name, NameSlot slot)
     {
-        _changes.TouchName(name, slot.Projected);
-        var candidates = slot.Candidates;
+        _changes.TouchName(name, slot);
+        var count = slot.Count;
         CatalogEntry? projected = null;
         if (slot.Local)
         {
-            foreach (var c in candidates)
-                SetConflict(c, Conflict(c, name, ImportConflictReason.LocalService, $"Local service '{name}' owns the name; an import never shadows a local service."));
+            for (var i = 0; i < count; i++)
+                SetConflict(slot[i], Conflict(slot[i], name, ImportConflictReason.LocalService, $"Local service '{name}' owns the name; an import never shadows a local service."));
         }
-        else if (candidates.Count > 0)
+        else if (count > 0)
         {
-            var winner = candidates[0];
+            var winner = slot[0];
             switch (_collisions)
             {
-                case ImportCollisionPolicy.RejectAll when candidates.Count > 1:
-                    foreach (var c in candidates)
-                        SetConflict(c, Conflict(c, name, ImportConflictReason.Ambiguous, $"{candidates.Count} imports claim '{name}' and the collision policy rejects them all."));
+                case ImportCollisionPolicy.RejectAll when count > 1:
+                    for (var i = 0; i < count; i++)
+                        SetConflict(slot[i], Conflict(slot[i], name, ImportConflictReason.Ambiguous, $"{count} imports claim '{name}' and the collision policy rejects them all."));
                     break;
-                case ImportCollisionPolicy.AggregateWhenCompatible when candidates.Count > 1:
-                    projected = Aggregate(name, candidates);
+                case ImportCollisionPolicy.AggregateWhenCompatible when count > 1:
+                    projected = Aggregate(name, slot);
                     break;
                 default:
                     SetConflict(winner, null);
                     projected = Project(winner);
-                    for (var i = 1; i < candidates.Count; i++)
-                        SetConflict(candidates[i], Conflict(candidates[i], name, ImportConflictReason.EarlierImport, WonBy(winner, name)));
+                    for (var i = 1; i < count; i++)
+                        SetConflict(slot[i], Conflict(slot[i], name, ImportConflictReason.EarlierImport, WonBy(winner, name)));
                     break;
             }
         }
@@ -429,17 +450,20 @@ public sealed class ImportView
             _projectedCount += projected is null ? -1 : 1;
         slot.Projected = projected;
         if (slot.IsUnused)
+        {
             _slots.Remove(name);
+            _changes.SlotDropped();
+        }
     }
 
-    private CatalogEntry Aggregate(string name, List<ImportRecord> candidates)
+    private CatalogEntry Aggregate(string name, NameSlot slot)
     {
-        var winner = candidates[0];
+        var winner = slot[0];
         SetConflict(winner, null);
         var endpoints = new HashSet<CatalogEndpoint>(winner.Entry.Endpoints);
-        for (var i = 1; i < candidates.Count; i++)
+        for (var i = 1; i < slot.Count; i++)
         {
-            var c = candidates[i];
+            var c = slot[i];
             if (c.Entry.Ports.SequenceEqual(winner.Entry.Ports))
             {
                 endpoints.UnionWith(c.Entry.Endpoints);
@@ -472,19 +496,16 @@ public sealed class ImportView
 
     private void SetConflict(ImportRecord record, ImportConflict? conflict)
     {
-        var id = record.Id;
-        _conflicts.TryGetValue(id, out var current);
-        if (Equals(current, conflict))
+        if (Equals(record.Conflict, conflict))
             return;
-        _changes.TouchConflict(id, current);
+        _changes.TouchConflict(record);
+        record.Conflict = conflict;
         if (conflict is null)
-            _conflicts.Remove(id);
+            _conflicts.Remove(record.Id);
         else
-            _conflicts[id] = conflict;
+            _conflicts[record.Id] = conflict;
     }
 
     private ImportViewChanges Collect() =>
-        _changes.Build(
-            name => _slots.TryGetValue(name, out var slot) ? slot.Projected : null,
-            id => _conflicts.TryGetValue(id, out var conflict) ? conflict : null);
+        _changes.Build(name => _slots.TryGetValue(name, out var slot) ? slot.Projected : null);
 }

@@ -46,8 +46,8 @@ public sealed class X509Svid : IDisposable
     /// <summary>Gets the earliest NotAfter of the leaf and its intermediates.</summary>
     public DateTimeOffset NotAfter { get; }
 
-    /// <summary>Gets the TLS credential for this SVID, created once per SVID instance and shared by every handshake.</summary>
-    internal SslStreamCertificateContext CertificateContext => _context.Value;
+    /// <summary>Gets the TLS credential (leaf, key and intermediates) for this SVID, created once per instance and shared by every handshake.</summary>
+    public SslStreamCertificateContext CertificateContext => _context.Value;
 
     /// <summary>Creates an SVID from a leaf that carries its private key, checking the SVID profile (reference 2.7).</summary>
     /// <param name="certificate">The leaf certificate with its private key.</param>

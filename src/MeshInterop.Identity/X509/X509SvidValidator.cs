@@ -60,6 +60,13 @@ public sealed class X509SvidValidator
         _cache = new VerificationCache(options.CacheSize);
     }
 
+    /// <summary>
+    /// Occurs when an SVID's chain leads to no authority of its trust domain's loaded bundle: the peer's CA may have
+    /// rotated. <see cref="Federation.FederatedBundleRefresher.WatchForUnknownAuthorities"/> turns this into an early,
+    /// rate-limited bundle refresh. Handlers run on the validating thread and must be quick and must not throw.
+    /// </summary>
+    public event EventHandler<UnknownAuthorityEventArgs>? UnknownAuthority;
+
     /// <summary>Gets the bundle source this validator reads.</summary>
     public IBundleSource Bundles => _bundles;
 
@@ -224,6 +231,8 @@ public sealed class X509SvidValidator
 
         if (result.IsValid)
             _cache.Add(key, new VerificationEntry(result, facts));
+        else if (result.Failure is X509SvidFailure.UntrustedChain or X509SvidFailure.SignatureInvalid)
+            UnknownAuthority?.Invoke(this, new UnknownAuthorityEventArgs(facts.Id));
         return result;
     }
 
