@@ -286,11 +286,7 @@ public sealed class ImportView
         ImportConflict[] conflicts;
         lock (_gate)
             conflicts = [.. _conflicts.Values];
-        Array.Sort(conflicts, static (a, b) =>
-        {
-            var byPeer = string.CompareOrdinal(a.Peer, b.Peer);
-            return byPeer != 0 ? byPeer : a.RemoteKey.CompareTo(b.RemoteKey);
-        });
+        Array.Sort(conflicts, ChangeCollector.ConflictOrder);
         return conflicts;
     }
 
