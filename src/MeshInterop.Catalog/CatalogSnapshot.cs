@@ -94,23 +94,63 @@ public sealed class CatalogSnapshot : IReadOnlyCollection<CatalogEntry>
     {
         ArgumentNullException.ThrowIfNull(upserts);
         ArgumentNullException.ThrowIfNull(removals);
-        var builder = Entries.ToBuilder();
-        var touched = new List<(ServiceKey Key, int Order)>();
-        var order = 0;
+
+        // The final value per key (null = removal), in key order: later writes win, removals come last.
+        var writes = new List<(ServiceKey Key, int Order, CatalogEntry? Value)>((upserts as IReadOnlyCollection<CatalogEntry>)?.Count ?? 16);
         foreach (var entry in upserts)
         {
             ArgumentNullException.ThrowIfNull(entry, nameof(upserts));
-            builder[entry.Key] = entry;
-            touched.Add((entry.Key, order++));
+            writes.Add((entry.Key, writes.Count, entry));
         }
 
         foreach (var key in removals)
         {
-            builder.Remove(key);
-            touched.Add((key, order++));
+            writes.Add((key, writes.Count, null));
         }
 
-        return Commit(builder, touched);
+        if (writes.Count == 0)
+        {
+            return this;
+        }
+
+        writes.Sort(static (a, b) => a.Key.CompareTo(b.Key) is var c && c != 0 ? c : a.Order.CompareTo(b.Order));
+
+        ImmutableSortedDictionary<ServiceKey, CatalogEntry>.Builder? builder = null;
+        var changes = ImmutableArray.CreateBuilder<CatalogChange>();
+        for (var i = 0; i < writes.Count; i++)
+        {
+            if (i + 1 < writes.Count && writes[i + 1].Key == writes[i].Key)
+            {
+                continue;   // a later write to the same key wins
+            }
+
+            var (key, _, after) = writes[i];
+            Entries.TryGetValue(key, out var before);
+            if (ReferenceEquals(before, after) || (before is not null && before.Equals(after)))
+            {
+                continue;   // unchanged content keeps the existing instance, so later reference checks stay cheap
+            }
+
+            builder ??= Entries.ToBuilder();
+            if (after is null)
+            {
+                builder.Remove(key);
+            }
+            else
+            {
+                builder[key] = after;
+            }
+
+            changes.Add(CatalogChange.Create(key, before, after));
+        }
+
+        if (builder is null)
+        {
+            return this;
+        }
+
+        var entries = builder.ToImmutable();
+        return new CatalogSnapshot(entries, Step.Next(changes.DrainToImmutable(), entries.Count));
     }
 
     /// <summary>Returns the next revision with <paramref name="entry"/> added or replaced.</summary>
@@ -201,49 +241,6 @@ public sealed class CatalogSnapshot : IReadOnlyCollection<CatalogEntry>
 
         var entries = builder.ToImmutable();
         return new CatalogSnapshot(entries, Step.Next(diff.Changes, entries.Count));
-    }
-
-    private CatalogSnapshot Commit(ImmutableSortedDictionary<ServiceKey, CatalogEntry>.Builder builder, List<(ServiceKey Key, int Order)> touched)
-    {
-        if (touched.Count == 0)
-        {
-            return this;
-        }
-
-        // One change per key, in key order: the old value from this snapshot, the new one from the builder.
-        touched.Sort(static (a, b) => a.Key.CompareTo(b.Key));
-        var changes = ImmutableArray.CreateBuilder<CatalogChange>(touched.Count);
-        for (var i = 0; i < touched.Count; i++)
-        {
-            var key = touched[i].Key;
-            if (i > 0 && touched[i - 1].Key == key)
-            {
-                continue;
-            }
-
-            Entries.TryGetValue(key, out var before);
-            builder.TryGetValue(key, out var after);
-            if (ReferenceEquals(before, after) || (before is not null && before.Equals(after)))
-            {
-                // Unchanged content keeps the existing instance, so later reference checks stay cheap.
-                if (before is not null)
-                {
-                    builder[key] = before;
-                }
-
-                continue;
-            }
-
-            changes.Add(CatalogChange.Create(key, before, after));
-        }
-
-        if (changes.Count == 0)
-        {
-            return this;
-        }
-
-        var entries = builder.ToImmutable();
-        return new CatalogSnapshot(entries, Step.Next(changes.DrainToImmutable(), entries.Count));
     }
 
     /// <summary>Enumerates the entries of a snapshot in ordinal key order.</summary>
