@@ -298,6 +298,41 @@ public sealed class SpiffeIdTests
         Assert.True(a < c);
     }
 
+    [Fact]
+    public void TryFormat_CharsAndUtf8_WriteCanonicalFormOrReportTooSmall()
+    {
+        var id = SpiffeId.Parse("spiffe://example.org/web");
+        Span<char> chars = stackalloc char[id.Length];
+        Span<byte> bytes = stackalloc byte[id.Length];
+
+        Assert.True(id.TryFormat(chars, out var charsWritten));
+        Assert.True(id.TryFormat(bytes, out var bytesWritten));
+        Assert.Equal("spiffe://example.org/web", chars[..charsWritten].ToString());
+        Assert.Equal("spiffe://example.org/web"u8.ToArray(), bytes[..bytesWritten].ToArray());
+        Assert.False(id.TryFormat(chars[..^1], out charsWritten));
+        Assert.Equal(0, charsWritten);
+        Assert.False(id.TryFormat(bytes[..^1], out bytesWritten));
+        Assert.Equal(0, bytesWritten);
+        Assert.Equal("peer=spiffe://example.org/web td=example.org", $"peer={id} td={id.TrustDomain}");
+    }
+
+    [Fact]
+    public void GenericParsing_ThroughStaticInterfaces_UsesStrictRules()
+    {
+        Assert.Equal(SpiffeId.Parse("spiffe://example.org/x"), ParseWith<SpiffeId>("spiffe://example.org/x"));
+        Assert.Equal(TrustDomain.Parse("example.org"), ParseWith<TrustDomain>("spiffe://example.org/x"));
+        Assert.False(TryParseWith<SpiffeId>("SPIFFE://example.org/x"));
+        Assert.False(TryParseWith<TrustDomain>("Example.org"));
+    }
+
+    private static T ParseWith<T>(string value)
+        where T : ISpanParsable<T>
+        => T.Parse(value.AsSpan(), null);
+
+    private static bool TryParseWith<T>(string value)
+        where T : IParsable<T>
+        => T.TryParse(value, null, out _);
+
     private static void AssertRejected(string input, SpiffeIdError error, int index)
     {
         Assert.False(SpiffeId.TryParse(input, SpiffeIdParseOptions.Strict, out var id, out var actualError, out var actualIndex));

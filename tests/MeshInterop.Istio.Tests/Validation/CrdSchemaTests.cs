@@ -162,8 +162,11 @@ public sealed class CrdSchemaTests
     public void Validate_Status_PreservesUnknownFields() =>
         Assert.True(Schema.Validate(new JsonObject
         {
-            ["apiVersion"] = "example.io/v1", ["kind"] = "Widget", ["metadata"] = new JsonObject { ["name"] = "w" },
-            ["spec"] = new JsonObject { ["name"] = "abc" }, ["status"] = new JsonObject { ["anything"] = new JsonArray(1, 2) },
+            ["apiVersion"] = "example.io/v1",
+            ["kind"] = "Widget",
+            ["metadata"] = new JsonObject { ["name"] = "w" },
+            ["spec"] = new JsonObject { ["name"] = "abc" },
+            ["status"] = new JsonObject { ["anything"] = new JsonArray(1, 2) },
         }).IsValid);
 
     [Fact]
