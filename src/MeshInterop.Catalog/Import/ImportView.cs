@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using MeshInterop.Catalog.Import.Internal;
 using MeshInterop.Catalog.Naming;
 using MeshInterop.Catalog.Naming.Internal;
@@ -72,7 +74,7 @@ public sealed class ImportView
             throw new ArgumentException($"An entry from peer '{peer}' has an empty key.", nameof(entry));
         lock (_gate)
         {
-            UpsertCore(peer, entry);
+            UpsertCore(peer, entry, _timeProvider.GetUtcNow());
             return Collect();
         }
     }
@@ -104,7 +106,7 @@ public sealed class ImportView
             else
                 _peers[peer] = new Dictionary<ServiceKey, ImportRecord>(batch.Count);
             foreach (var entry in batch)
-                UpsertCore(peer, entry);
+                UpsertCore(peer, entry, _timeProvider.GetUtcNow());
             return Collect();
         }
     }
@@ -256,7 +258,7 @@ public sealed class ImportView
     /// <param name="localKey">The local key (the local name).</param>
     /// <param name="entry">The projected entry, when found.</param>
     /// <returns><see langword="true"/> when an import is projected under that name.</returns>
-    public bool TryGetEntry(ServiceKey localKey, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CatalogEntry? entry)
+    public bool TryGetEntry(ServiceKey localKey, [NotNullWhen(true)] out CatalogEntry? entry)
     {
         lock (_gate)
         {
@@ -311,7 +313,7 @@ public sealed class ImportView
     /// <param name="entry">The entry as sent, when found.</param>
     /// <param name="firstSeen">When (peer, key) was first seen, when found.</param>
     /// <returns><see langword="true"/> when the import is stored.</returns>
-    public bool TryGetImport(string peer, ServiceKey key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CatalogEntry? entry, out DateTimeOffset firstSeen)
+    public bool TryGetImport(string peer, ServiceKey key, [NotNullWhen(true)] out CatalogEntry? entry, out DateTimeOffset firstSeen)
     {
         lock (_gate)
         {
@@ -328,7 +330,17 @@ public sealed class ImportView
         return false;
     }
 
-    private void UpsertCore(string peer, CatalogEntry entry)
+    // Grows geometrically: growing to exactly the batch size would rehash the whole index on every batch.
+    private static void Grow<TKey, TValue>(Dictionary<TKey, TValue> dictionary, int added)
+        where TKey : notnull
+    {
+        var capacity = dictionary.EnsureCapacity(0);
+        var needed = dictionary.Count + added;
+        if (needed > capacity)
+            dictionary.EnsureCapacity(Math.Max(needed, capacity * 2));
+    }
+
+    private void UpsertCore(string peer, CatalogEntry entry, DateTimeOffset now)
     {
         if (!_peers.TryGetValue(peer, out var records))
             _peers[peer] = records = [];
@@ -342,7 +354,7 @@ public sealed class ImportView
         else
         {
             var id = new PeerKey(peer, entry.Key);
-            var firstSeen = _restoredFirstSeen.Remove(id, out var restored) ? restored : _timeProvider.GetUtcNow();
+            var firstSeen = _restoredFirstSeen.Remove(id, out var restored) ? restored : now;
             record = new ImportRecord(peer, entry, firstSeen);
             records.Add(entry.Key, record);
         }
@@ -360,7 +372,6 @@ public sealed class ImportView
         {
             record.LocalName = name.LocalName;
             record.Fqdn = name.Fqdn;
-            record.NameError = null;
             var slot = SlotFor(name.LocalName);
             slot.Insert(record);
             Settle(name.LocalName, slot);
@@ -369,7 +380,6 @@ public sealed class ImportView
         {
             record.LocalName = null;
             record.Fqdn = null;
-            record.NameError = error;
             SetConflict(record, new ImportConflict(record.Peer, record.RemoteKey, default, ImportConflictReason.InvalidName, error));
         }
     }
@@ -492,7 +502,7 @@ public sealed class ImportView
         new(record.Peer, record.RemoteKey, new ServiceKey(name), reason, detail);
 
     private static string WonBy(ImportRecord winner, string name) =>
-        $"Peer '{winner.Peer}' (key '{winner.RemoteKey}') imported '{name}' earlier, first seen {winner.FirstSeen:O}.";
+        string.Create(CultureInfo.InvariantCulture, $"Peer '{winner.Peer}' (key '{winner.RemoteKey}') imported '{name}' earlier, first seen {winner.FirstSeen:O}.");
 
     private void SetConflict(ImportRecord record, ImportConflict? conflict)
     {

@@ -25,8 +25,6 @@ internal sealed class ImportRecord(string peer, CatalogEntry entry, DateTimeOffs
 
     internal string? Fqdn { get; set; }
 
-    internal string? NameError { get; set; }
-
     /// <summary>Gets or sets the cached projection of <see cref="Entry"/> under its local name; reset whenever the entry or name changes.</summary>
     internal CatalogEntry? Projection { get; set; }
 
