@@ -177,10 +177,13 @@ public sealed partial class HamletConsumer : IAsyncDisposable
 
             var delay = backoff.NextDelay();
             Log.WillRetry(_logger, failure, _options.PeerName, reason, delay.TotalSeconds);
+
+            // The timer exists before the status says so, so a test that sees WaitingToRetry can advance its clock.
+            var waiting = Task.Delay(delay, _time, stopping);
             SetStatus(Status with { State = HamletConsumerState.WaitingToRetry, LastError = reason });
             try
             {
-                await Task.Delay(delay, _time, stopping).ConfigureAwait(false);
+                await waiting.ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
