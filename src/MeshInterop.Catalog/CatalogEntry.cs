@@ -15,13 +15,12 @@ namespace MeshInterop.Catalog;
 /// </summary>
 public sealed record CatalogEntry
 {
-    private static readonly IComparer<CatalogEndpoint> EndpointOrder = Comparer<CatalogEndpoint>.Create(CatalogEndpoint.Compare);
+    private static readonly ulong ProcessHashKey = BitConverter.ToUInt64(System.Security.Cryptography.RandomNumberGenerator.GetBytes(sizeof(ulong)));
     private static readonly IComparer<CatalogInstance> InstanceOrder = Comparer<CatalogInstance>.Create(CatalogInstance.Compare);
-    private static readonly IComparer<ServicePort> PortOrder = Comparer<ServicePort>.Create(ServicePort.Compare);
 
-    private readonly ImmutableArray<string> _tags = [];
+    // Fields most entries leave at their defaults live in one optional object, keeping the entry itself small.
+    private readonly RareFields? _rare;
     private readonly ImmutableArray<string> _subjectAlternativeNames = [];
-    private readonly ImmutableArray<string> _protocols = [];
     private readonly ImmutableArray<CatalogEndpoint> _endpoints = [];
     private readonly ImmutableArray<CatalogInstance> _instances = [];
     private readonly ImmutableArray<ServicePort> _ports = [];
@@ -41,14 +40,9 @@ public sealed record CatalogEntry
         Key = original.Key;
         Name = original.Name;
         Fqdn = original.Fqdn;
-        Description = original.Description;
-        Sni = original.Sni;
         Labels = original.Labels;
-        Locality = original.Locality;
-        Health = original.Health;
-        _tags = original._tags;
+        _rare = original._rare;
         _subjectAlternativeNames = original._subjectAlternativeNames;
-        _protocols = original._protocols;
         _endpoints = original._endpoints;
         _instances = original._instances;
         _ports = original._ports;
@@ -68,14 +62,26 @@ public sealed record CatalogEntry
 
     /// <summary>Gets the free-text description.</summary>
     /// <value>The default value is the empty string.</value>
-    public string Description { get; init; } = string.Empty;
+    public string Description
+    {
+        get => _rare?.Description ?? string.Empty;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            _rare = RareFields.With(_rare, r => r.Description = value);
+        }
+    }
 
     /// <summary>Gets the free-form tags, sorted ordinally without duplicates.</summary>
     /// <value>The default value is empty.</value>
     public ImmutableArray<string> Tags
     {
-        get => _tags;
-        init => _tags = CanonicalOrder.SortedSet(value);
+        get => _rare?.Tags ?? [];
+        init
+        {
+            var tags = CanonicalOrder.SortedSet(value);
+            _rare = RareFields.With(_rare, r => r.Tags = tags);
+        }
     }
 
     /// <summary>Gets the free-form labels.</summary>
@@ -100,20 +106,36 @@ public sealed record CatalogEntry
     /// <value>The default value is empty.</value>
     public ImmutableArray<string> Protocols
     {
-        get => _protocols;
-        init => _protocols = CanonicalOrder.SortedSet(NormalizeProtocols(value));
+        get => _rare?.Protocols ?? [];
+        init
+        {
+            var protocols = CanonicalOrder.SortedSet(NormalizeProtocols(value));
+            _rare = RareFields.With(_rare, r => r.Protocols = protocols);
+        }
     }
 
     /// <summary>Gets the TLS SNI value consumers use (the v1alpha1 <c>id</c>); v1alpha2 carries it in instance metadata.</summary>
     /// <value>The default value is the empty string.</value>
-    public string Sni { get; init; } = string.Empty;
+    public string Sni
+    {
+        get => _rare?.Sni ?? string.Empty;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            _rare = RareFields.With(_rare, r => r.Sni = value);
+        }
+    }
 
     /// <summary>Gets the entry points of the service, in canonical order (address, port, labels, description).</summary>
     /// <value>The default value is empty.</value>
     public ImmutableArray<CatalogEndpoint> Endpoints
     {
         get => _endpoints;
-        init => _endpoints = CanonicalOrder.Sorted(value, EndpointOrder);
+        init
+        {
+            _endpoints = CanonicalOrder.SortedValues(value, CatalogEndpoint.Compare);
+            _instances = ShareSelectors(_instances, _endpoints);
+        }
     }
 
     /// <summary>Gets the instances of the service, in canonical order (by ID first).</summary>
@@ -121,7 +143,7 @@ public sealed record CatalogEntry
     public ImmutableArray<CatalogInstance> Instances
     {
         get => _instances;
-        init => _instances = CanonicalOrder.Sorted(value, InstanceOrder);
+        init => _instances = ShareSelectors(CanonicalOrder.Sorted(value, InstanceOrder), _endpoints);
     }
 
     /// <summary>Gets the service ports, in canonical order (by number first).</summary>
@@ -129,16 +151,24 @@ public sealed record CatalogEntry
     public ImmutableArray<ServicePort> Ports
     {
         get => _ports;
-        init => _ports = CanonicalOrder.Sorted(value, PortOrder);
+        init => _ports = CanonicalOrder.SortedValues(value, ServicePort.Compare);
     }
 
     /// <summary>Gets where the service runs.</summary>
     /// <value>The default value is <see langword="null"/> (unknown).</value>
-    public ServiceLocality? Locality { get; init; }
+    public ServiceLocality? Locality
+    {
+        get => _rare?.Locality;
+        init => _rare = RareFields.With(_rare, r => r.Locality = value);
+    }
 
     /// <summary>Gets the aggregated health the registry reports.</summary>
     /// <value>The default value is <see cref="ServiceHealth.Unknown"/>.</value>
-    public ServiceHealth Health { get; init; }
+    public ServiceHealth Health
+    {
+        get => _rare?.Health ?? ServiceHealth.Unknown;
+        init => _rare = RareFields.With(_rare, r => r.Health = value);
+    }
 
     /// <summary>Gets where the entry came from.</summary>
     /// <value>The default value is <see cref="CatalogOrigin.Local"/>.</value>
@@ -154,8 +184,9 @@ public sealed record CatalogEntry
     }
 
     /// <summary>
-    /// Gets a 64-bit hash of the whole content, stable across processes and cached on first use. Equal entries
-    /// have equal hashes; different hashes prove different content.
+    /// Gets a 64-bit hash of the whole content, cached on first use. Equal entries have equal hashes; different
+    /// hashes prove different content. The hash is keyed with a random per-process key, so a peer cannot craft two
+    /// contents that collide; it differs between processes and must not be persisted.
     /// </summary>
     public ulong ContentHash
     {
@@ -212,16 +243,34 @@ public sealed record CatalogEntry
             return [];
         }
 
-        var used = new HashSet<CatalogEndpoint>(ReferenceEqualityComparer.Instance);
+        var used = new bool[_endpoints.Length];
         foreach (var instance in _instances)
         {
-            foreach (var endpoint in ResolveEndpoints(instance))
+            var matched = false;
+            for (var i = 0; i < _endpoints.Length; i++)
             {
-                used.Add(endpoint);
+                if (!instance.EndpointSelector.IsEmpty && SortedSetsIntersect(_endpoints[i].Labels, instance.EndpointSelector))
+                {
+                    used[i] = matched = true;
+                }
+            }
+
+            if (!matched)
+            {
+                Array.Fill(used, true);     // an empty or unmatched selector uses every endpoint
             }
         }
 
-        return [.. _endpoints.Where(e => !used.Contains(e))];
+        var unused = ImmutableArray.CreateBuilder<CatalogEndpoint>();
+        for (var i = 0; i < used.Length; i++)
+        {
+            if (!used[i])
+            {
+                unused.Add(_endpoints[i]);
+            }
+        }
+
+        return unused.DrainToImmutable();
     }
 
     /// <summary>
@@ -269,13 +318,13 @@ public sealed record CatalogEntry
             && string.Equals(Fqdn, other.Fqdn, StringComparison.Ordinal)
             && string.Equals(Description, other.Description, StringComparison.Ordinal)
             && string.Equals(Sni, other.Sni, StringComparison.Ordinal)
-            && CanonicalOrder.SequenceEqual(_tags, other._tags)
+            && CanonicalOrder.SequenceEqual(Tags, other.Tags)
             && Labels.Equals(other.Labels)
             && CanonicalOrder.SequenceEqual(_subjectAlternativeNames, other._subjectAlternativeNames)
-            && CanonicalOrder.SequenceEqual(_protocols, other._protocols)
-            && CanonicalOrder.SequenceEqual(_endpoints, other._endpoints)
+            && CanonicalOrder.SequenceEqual(Protocols, other.Protocols)
+            && CanonicalOrder.ValuesEqual(_endpoints, other._endpoints)
             && CanonicalOrder.SequenceEqual(_instances, other._instances)
-            && CanonicalOrder.SequenceEqual(_ports, other._ports)
+            && CanonicalOrder.ValuesEqual(_ports, other._ports)
             && Equals(Locality, other.Locality)
             && _origin.Equals(other._origin);
     }
@@ -304,6 +353,39 @@ public sealed record CatalogEntry
         return changed ? [.. values.Select(ServiceProtocols.Normalize)] : values;
     }
 
+    // A selector usually names exactly one endpoint's labels; reusing that endpoint's array (and its strings)
+    // instead of an equal copy saves an array and its strings per instance without changing any content.
+    private static ImmutableArray<CatalogInstance> ShareSelectors(ImmutableArray<CatalogInstance> instances, ImmutableArray<CatalogEndpoint> endpoints)
+    {
+        if (instances.IsEmpty || endpoints.IsEmpty)
+        {
+            return instances;
+        }
+
+        CatalogInstance[]? shared = null;
+        for (var i = 0; i < instances.Length; i++)
+        {
+            var selector = instances[i].EndpointSelector;
+            if (selector.IsEmpty)
+            {
+                continue;
+            }
+
+            foreach (var endpoint in endpoints)
+            {
+                var labels = endpoint.Labels;
+                if (labels != selector && CanonicalOrder.SequenceEqual(labels, selector))
+                {
+                    shared ??= instances.ToArray();
+                    shared[i] = instances[i] with { EndpointSelector = labels };
+                    break;
+                }
+            }
+        }
+
+        return shared is null ? instances : ImmutableArray.Create(shared);
+    }
+
     private static bool SortedSetsIntersect(ImmutableArray<string> left, ImmutableArray<string> right)
     {
         int i = 0, j = 0;
@@ -330,16 +412,16 @@ public sealed record CatalogEntry
 
     private ulong ComputeContentHash()
     {
-        var hasher = new ContentHasher(0x5EED);
+        var hasher = new ContentHasher(ProcessHashKey);
         hasher.Add(Key.Name);
         hasher.Add(Name);
         hasher.Add(Fqdn);
         hasher.Add(Description);
         hasher.Add(Sni);
-        CanonicalOrder.AddTo(ref hasher, _tags);
+        CanonicalOrder.AddTo(ref hasher, Tags);
         Labels.AddTo(ref hasher);
         CanonicalOrder.AddTo(ref hasher, _subjectAlternativeNames);
-        CanonicalOrder.AddTo(ref hasher, _protocols);
+        CanonicalOrder.AddTo(ref hasher, Protocols);
         hasher.Add(_endpoints.Length);
         foreach (var endpoint in _endpoints)
         {
@@ -366,5 +448,31 @@ public sealed record CatalogEntry
         hasher.Add(_origin.RemoteKey.Name);
         var hash = hasher.Finish();
         return hash == 0 ? 1 : hash;
+    }
+
+    /// <summary>The rarely set fields; replaced, never mutated, once an entry is built.</summary>
+    private sealed class RareFields
+    {
+        public string Description { get; set; } = string.Empty;
+
+        public string Sni { get; set; } = string.Empty;
+
+        public ImmutableArray<string> Tags { get; set; } = [];
+
+        public ImmutableArray<string> Protocols { get; set; } = [];
+
+        public ServiceLocality? Locality { get; set; }
+
+        public ServiceHealth Health { get; set; }
+
+        /// <summary>A copy of <paramref name="current"/> with one change; null when everything is back to its default.</summary>
+        public static RareFields? With(RareFields? current, Action<RareFields> change)
+        {
+            var copy = current is null ? new RareFields() : (RareFields)current.MemberwiseClone();
+            change(copy);
+            var isDefault = copy.Description.Length == 0 && copy.Sni.Length == 0 && copy.Tags.IsEmpty
+                && copy.Protocols.IsEmpty && copy.Locality is null && copy.Health == ServiceHealth.Unknown;
+            return isDefault ? null : copy;
+        }
     }
 }

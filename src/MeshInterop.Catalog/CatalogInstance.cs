@@ -11,6 +11,7 @@ public sealed record CatalogInstance
 {
     private readonly string _protocol = string.Empty;
     private readonly ImmutableArray<string> _endpointSelector = [];
+    private readonly StringMap _metadata;
 
     /// <summary>Gets the instance ID, unique among the service's instances.</summary>
     public required string Id { get; init; }
@@ -24,7 +25,11 @@ public sealed record CatalogInstance
 
     /// <summary>Gets the connectivity metadata; the reserved keys are <c>SNI</c>, <c>HOSTNAME</c> and <c>PORT</c>.</summary>
     /// <value>The default value is the empty map.</value>
-    public StringMap Metadata { get; init; }
+    public StringMap Metadata
+    {
+        get => _metadata;
+        init => _metadata = ShareReservedKeys(value);
+    }
 
     /// <summary>Gets the endpoint labels this instance is served through, sorted ordinally without duplicates.</summary>
     /// <value>The default value is empty, which selects every endpoint.</value>
@@ -62,6 +67,25 @@ public sealed record CatalogInstance
         }
 
         return label.ToString();
+    }
+
+    // Reserved keys spelled canonically become the shared constants: one less string per instance, same content.
+    private static StringMap ShareReservedKeys(StringMap metadata)
+    {
+        foreach (var pair in metadata.Pairs)
+        {
+            if (Validation.InstanceMetadataKeys.TryGetReserved(pair.Key, out var canonical)
+                && !ReferenceEquals(canonical, pair.Key)
+                && string.Equals(canonical, pair.Key, StringComparison.Ordinal))
+            {
+                return StringMap.Create(metadata.Pairs.ToArray().Select(p =>
+                    Validation.InstanceMetadataKeys.TryGetReserved(p.Key, out var c) && string.Equals(c, p.Key, StringComparison.Ordinal)
+                        ? new KeyValuePair<string, string>(c, p.Value)
+                        : p));
+            }
+        }
+
+        return metadata;
     }
 
     /// <inheritdoc/>

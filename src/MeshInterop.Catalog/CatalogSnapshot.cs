@@ -19,10 +19,7 @@ namespace MeshInterop.Catalog;
 [SuppressMessage("Naming", "CA1710:Identifiers should have correct suffix", Justification = "The house suffix for an immutable catalog state is Snapshot.")]
 public sealed class CatalogSnapshot : IReadOnlyCollection<CatalogEntry>
 {
-    private static readonly ImmutableSortedDictionary<ServiceKey, CatalogEntry> NoEntries =
-        ImmutableSortedDictionary.Create<ServiceKey, CatalogEntry>();
-
-    private CatalogSnapshot(ImmutableSortedDictionary<ServiceKey, CatalogEntry> entries, LineageStep step)
+    private CatalogSnapshot(EntryTree entries, LineageStep step)
     {
         Entries = entries;
         Step = step;
@@ -30,7 +27,7 @@ public sealed class CatalogSnapshot : IReadOnlyCollection<CatalogEntry>
 
     /// <summary>Gets an empty snapshot at revision 0 of a lineage that many callers share.</summary>
     /// <remarks>Snapshots derived from it by unrelated callers are told apart correctly; use <see cref="Create"/> for a lineage of your own.</remarks>
-    public static CatalogSnapshot Empty { get; } = new(NoEntries, LineageStep.Root(new Lineage(Guid.Empty), 0));
+    public static CatalogSnapshot Empty { get; } = new(EntryTree.Empty, LineageStep.Root(new Lineage(Guid.Empty), 0));
 
     /// <summary>Gets the revision: 0 for a new lineage, plus one for every derived snapshot that changed something.</summary>
     public long Revision => Step.Revision;
@@ -42,9 +39,9 @@ public sealed class CatalogSnapshot : IReadOnlyCollection<CatalogEntry>
     public int Count => Entries.Count;
 
     /// <summary>Gets the keys in ordinal order.</summary>
-    public IEnumerable<ServiceKey> Keys => Entries.Keys;
+    public IEnumerable<ServiceKey> Keys => this.Select(static e => e.Key);
 
-    internal ImmutableSortedDictionary<ServiceKey, CatalogEntry> Entries { get; }
+    internal EntryTree Entries { get; }
 
     internal LineageStep Step { get; }
 
@@ -56,17 +53,8 @@ public sealed class CatalogSnapshot : IReadOnlyCollection<CatalogEntry>
     public static CatalogSnapshot Create(IEnumerable<CatalogEntry> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        var builder = NoEntries.ToBuilder();
-        foreach (var entry in entries)
-        {
-            ArgumentNullException.ThrowIfNull(entry, nameof(entries));
-            if (!builder.TryAdd(entry.Key, entry))
-            {
-                throw new ArgumentException($"The key '{entry.Key}' appears more than once; a catalog holds one entry per key.", nameof(entries));
-            }
-        }
-
-        return new CatalogSnapshot(builder.ToImmutable(), LineageStep.Root(new Lineage(Guid.NewGuid()), 0));
+        var sorted = SortedDistinct(entries, nameof(entries));
+        return new CatalogSnapshot(EntryTree.FromSorted(sorted), LineageStep.Root(new Lineage(Guid.NewGuid()), 0));
     }
 
     /// <summary>Gets the entry with the given key.</summary>
@@ -75,10 +63,15 @@ public sealed class CatalogSnapshot : IReadOnlyCollection<CatalogEntry>
     /// <returns><see langword="true"/> when the key is present.</returns>
     public bool TryGetValue(ServiceKey key, [NotNullWhen(true)] out CatalogEntry? entry) => Entries.TryGetValue(key, out entry);
 
+    /// <summary>Gets the entry with the given key, or <see langword="null"/>.</summary>
+    /// <param name="key">The key.</param>
+    /// <returns>The entry, or <see langword="null"/> when the key is absent.</returns>
+    public CatalogEntry? Find(ServiceKey key) => Entries.TryGetValue(key, out var entry) ? entry : null;
+
     /// <summary>Gets a value indicating whether the key is present.</summary>
     /// <param name="key">The key.</param>
     /// <returns><see langword="true"/> when present.</returns>
-    public bool ContainsKey(ServiceKey key) => Entries.ContainsKey(key);
+    public bool ContainsKey(ServiceKey key) => Entries.TryGetValue(key, out _);
 
     /// <summary>
     /// Returns the next revision with <paramref name="upserts"/> added or replaced and <paramref name="removals"/>
@@ -94,23 +87,39 @@ public sealed class CatalogSnapshot : IReadOnlyCollection<CatalogEntry>
     {
         ArgumentNullException.ThrowIfNull(upserts);
         ArgumentNullException.ThrowIfNull(removals);
-        var builder = Entries.ToBuilder();
-        var touched = new List<(ServiceKey Key, int Order)>();
-        var order = 0;
+
+        // The final value per key (null = removal), in key order: later writes win, removals come last.
+        var writes = new List<(ServiceKey Key, int Order, CatalogEntry? Value)>((upserts as IReadOnlyCollection<CatalogEntry>)?.Count ?? 16);
         foreach (var entry in upserts)
         {
             ArgumentNullException.ThrowIfNull(entry, nameof(upserts));
-            builder[entry.Key] = entry;
-            touched.Add((entry.Key, order++));
+            writes.Add((entry.Key, writes.Count, entry));
         }
 
         foreach (var key in removals)
         {
-            builder.Remove(key);
-            touched.Add((key, order++));
+            writes.Add((key, writes.Count, null));
         }
 
-        return Commit(builder, touched);
+        if (writes.Count == 0)
+        {
+            return this;
+        }
+
+        writes.Sort(static (a, b) => a.Key.CompareTo(b.Key) is var c && c != 0 ? c : a.Order.CompareTo(b.Order));
+        var final = new EntryWrite[writes.Count];
+        var count = 0;
+        for (var i = 0; i < writes.Count; i++)
+        {
+            if (i + 1 < writes.Count && writes[i + 1].Key == writes[i].Key)
+            {
+                continue;   // a later write to the same key wins
+            }
+
+            final[count++] = new EntryWrite(writes[i].Key, writes[i].Value);
+        }
+
+        return Commit(final.AsSpan(0, count));
     }
 
     /// <summary>Returns the next revision with <paramref name="entry"/> added or replaced.</summary>
@@ -139,28 +148,14 @@ public sealed class CatalogSnapshot : IReadOnlyCollection<CatalogEntry>
     public CatalogSnapshot ReplaceAll(IEnumerable<CatalogEntry> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        var desired = entries.ToArray();
-        foreach (var entry in desired)
-        {
-            ArgumentNullException.ThrowIfNull(entry, nameof(entries));
-        }
-
-        Array.Sort(desired, static (a, b) => a.Key.CompareTo(b.Key));
-        for (var i = 1; i < desired.Length; i++)
-        {
-            if (desired[i].Key == desired[i - 1].Key)
-            {
-                throw new ArgumentException($"The key '{desired[i].Key}' appears more than once; a catalog holds one entry per key.", nameof(entries));
-            }
-        }
-
+        var desired = SortedDistinct(entries, nameof(entries));
         var diff = CatalogDiffer.Compare(this, desired);
         return diff.IsEmpty ? this : ApplyChecked(diff);
     }
 
     /// <summary>Gets an enumerator over the entries in ordinal key order.</summary>
     /// <returns>The enumerator.</returns>
-    public Enumerator GetEnumerator() => new(Entries.GetEnumerator());
+    public Enumerator GetEnumerator() => new(Entries);
 
     IEnumerator<CatalogEntry> IEnumerable<CatalogEntry>.GetEnumerator() => GetEnumerator();
 
@@ -181,80 +176,62 @@ public sealed class CatalogSnapshot : IReadOnlyCollection<CatalogEntry>
             }
         }
 
-        if (diff.IsEmpty)
+        var writes = new EntryWrite[diff.Count];
+        for (var i = 0; i < writes.Length; i++)
         {
-            return this;
+            writes[i] = new EntryWrite(diff.Changes[i].Key, diff.Changes[i].New);
         }
 
-        var builder = Entries.ToBuilder();
-        foreach (var change in diff.Changes)
-        {
-            if (change.New is null)
-            {
-                builder.Remove(change.Key);
-            }
-            else
-            {
-                builder[change.Key] = change.New;
-            }
-        }
-
-        var entries = builder.ToImmutable();
-        return new CatalogSnapshot(entries, Step.Next(diff.Changes, entries.Count));
+        return Commit(writes);
     }
 
-    private CatalogSnapshot Commit(ImmutableSortedDictionary<ServiceKey, CatalogEntry>.Builder builder, List<(ServiceKey Key, int Order)> touched)
+    private static CatalogEntry[] SortedDistinct(IEnumerable<CatalogEntry> entries, string paramName)
     {
-        if (touched.Count == 0)
+        var sorted = entries.ToArray();
+        foreach (var entry in sorted)
         {
-            return this;
+            ArgumentNullException.ThrowIfNull(entry, paramName);
         }
 
-        // One change per key, in key order: the old value from this snapshot, the new one from the builder.
-        touched.Sort(static (a, b) => a.Key.CompareTo(b.Key));
-        var changes = ImmutableArray.CreateBuilder<CatalogChange>(touched.Count);
-        for (var i = 0; i < touched.Count; i++)
+        Array.Sort(sorted, static (a, b) => a.Key.CompareTo(b.Key));
+        for (var i = 1; i < sorted.Length; i++)
         {
-            var key = touched[i].Key;
-            if (i > 0 && touched[i - 1].Key == key)
+            if (sorted[i].Key == sorted[i - 1].Key)
             {
-                continue;
+                throw new ArgumentException($"The key '{sorted[i].Key}' appears more than once; a catalog holds one entry per key.", paramName);
             }
-
-            Entries.TryGetValue(key, out var before);
-            builder.TryGetValue(key, out var after);
-            if (ReferenceEquals(before, after) || (before is not null && before.Equals(after)))
-            {
-                // Unchanged content keeps the existing instance, so later reference checks stay cheap.
-                if (before is not null)
-                {
-                    builder[key] = before;
-                }
-
-                continue;
-            }
-
-            changes.Add(CatalogChange.Create(key, before, after));
         }
 
+        return sorted;
+    }
+
+    /// <summary>Applies writes sorted by key with distinct keys as the next revision; this snapshot when nothing changes.</summary>
+    private CatalogSnapshot Commit(ReadOnlySpan<EntryWrite> writes)
+    {
+        var changes = ImmutableArray.CreateBuilder<CatalogChange>(writes.Length);
+        var entries = Entries.Update(writes, changes);
         if (changes.Count == 0)
         {
             return this;
         }
 
-        var entries = builder.ToImmutable();
         return new CatalogSnapshot(entries, Step.Next(changes.DrainToImmutable(), entries.Count));
     }
 
     /// <summary>Enumerates the entries of a snapshot in ordinal key order.</summary>
     public struct Enumerator : IEnumerator<CatalogEntry>
     {
-        private ImmutableSortedDictionary<ServiceKey, CatalogEntry>.Enumerator _inner;
+        private readonly EntryTree _tree;
+        private EntryTree.Enumerator _inner;
 
-        internal Enumerator(ImmutableSortedDictionary<ServiceKey, CatalogEntry>.Enumerator inner) => _inner = inner;
+        internal Enumerator(EntryTree tree)
+        {
+            _tree = tree;
+            _inner = tree.GetEnumerator();
+        }
 
         /// <inheritdoc/>
-        public readonly CatalogEntry Current => _inner.Current.Value;
+        public readonly CatalogEntry Current => _inner.Current;
 
         readonly object IEnumerator.Current => Current;
 
@@ -262,9 +239,11 @@ public sealed class CatalogSnapshot : IReadOnlyCollection<CatalogEntry>
         public bool MoveNext() => _inner.MoveNext();
 
         /// <inheritdoc/>
-        public void Reset() => _inner.Reset();
+        public void Reset() => _inner = _tree.GetEnumerator();
 
         /// <inheritdoc/>
-        public void Dispose() => _inner.Dispose();
+        public readonly void Dispose()
+        {
+        }
     }
 }

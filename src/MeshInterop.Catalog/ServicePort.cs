@@ -4,15 +4,26 @@ namespace MeshInterop.Catalog;
 
 /// <summary>
 /// A port the service listens on, as Kubernetes and Consul describe it. Hamlet does not carry service ports,
-/// but adapters need them to materialise an import (a ServiceEntry port, a Consul service port).
+/// but adapters need them to materialise an import (a ServiceEntry port, a Consul service port). A value type,
+/// stored inline in the entry's array.
 /// </summary>
-public sealed record ServicePort
+public readonly record struct ServicePort
 {
-    private readonly string _protocol = string.Empty;
+    private readonly string? _name;
+    private readonly string? _protocol;
 
     /// <summary>Gets the port name, a DNS-1123 label when set (it becomes a Kubernetes port name).</summary>
     /// <value>The default value is the empty string (unnamed).</value>
-    public string Name { get; init; } = string.Empty;
+    /// <exception cref="ArgumentNullException">The value set is <see langword="null"/>.</exception>
+    public string Name
+    {
+        get => _name ?? string.Empty;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            _name = value;
+        }
+    }
 
     /// <summary>Gets the port number, 1 to 65535 when valid.</summary>
     public required int Port { get; init; }
@@ -21,7 +32,7 @@ public sealed record ServicePort
     /// <value>The default value is the empty string (unknown).</value>
     public string Protocol
     {
-        get => _protocol;
+        get => _protocol ?? string.Empty;
         init => _protocol = ServiceProtocols.Normalize(value);
     }
 
@@ -30,37 +41,26 @@ public sealed record ServicePort
     public int TargetPort { get; init; }
 
     /// <inheritdoc/>
-    public bool Equals(ServicePort? other) =>
-        ReferenceEquals(this, other)
-        || (other is not null
-            && Port == other.Port
-            && TargetPort == other.TargetPort
-            && string.Equals(Name, other.Name, StringComparison.Ordinal)
-            && string.Equals(_protocol, other._protocol, StringComparison.Ordinal));
+    public bool Equals(ServicePort other) =>
+        Port == other.Port
+        && TargetPort == other.TargetPort
+        && string.Equals(Name, other.Name, StringComparison.Ordinal)
+        && string.Equals(Protocol, other.Protocol, StringComparison.Ordinal);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(Port, TargetPort, StringComparer.Ordinal.GetHashCode(Name), StringComparer.Ordinal.GetHashCode(_protocol));
+    public override int GetHashCode() =>
+        HashCode.Combine(Port, TargetPort, StringComparer.Ordinal.GetHashCode(Name), StringComparer.Ordinal.GetHashCode(Protocol));
 
     internal void AddTo(ref ContentHasher hasher)
     {
         hasher.Add(Name);
         hasher.Add(Port);
-        hasher.Add(_protocol);
+        hasher.Add(Protocol);
         hasher.Add(TargetPort);
     }
 
-    internal static int Compare(ServicePort? x, ServicePort? y)
+    internal static int Compare(ServicePort x, ServicePort y)
     {
-        if (ReferenceEquals(x, y))
-        {
-            return 0;
-        }
-
-        if (x is null || y is null)
-        {
-            return x is null ? -1 : 1;
-        }
-
         var c = x.Port.CompareTo(y.Port);
         if (c == 0)
         {
@@ -69,7 +69,7 @@ public sealed record ServicePort
 
         if (c == 0)
         {
-            c = string.CompareOrdinal(x._protocol, y._protocol);
+            c = string.CompareOrdinal(x.Protocol, y.Protocol);
         }
 
         return c != 0 ? c : x.TargetPort.CompareTo(y.TargetPort);

@@ -1,5 +1,8 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using MeshInterop.Catalog.Import.Internal;
 using MeshInterop.Catalog.Naming;
+using MeshInterop.Catalog.Naming.Internal;
 
 namespace MeshInterop.Catalog.Import;
 
@@ -24,6 +27,8 @@ public sealed class ImportView
     private readonly Dictionary<PeerKey, DateTimeOffset> _restoredFirstSeen = [];
     private readonly ChangeCollector _changes = new();
     private int _projectedCount;
+    private string? _lastNamedPeer;
+    private PeerNaming? _lastNaming;
 
     /// <summary>Initializes an empty view.</summary>
     /// <param name="naming">How imports are named locally.</param>
@@ -69,7 +74,7 @@ public sealed class ImportView
             throw new ArgumentException($"An entry from peer '{peer}' has an empty key.", nameof(entry));
         lock (_gate)
         {
-            UpsertCore(peer, entry);
+            UpsertCore(peer, entry, _timeProvider.GetUtcNow());
             return Collect();
         }
     }
@@ -84,7 +89,7 @@ public sealed class ImportView
     {
         ArgumentException.ThrowIfNullOrEmpty(peer);
         ArgumentNullException.ThrowIfNull(entries);
-        var batch = entries.ToArray();
+        var batch = entries as IReadOnlyList<CatalogEntry> ?? entries.ToArray();
         foreach (var entry in batch)
         {
             ArgumentNullException.ThrowIfNull(entry, nameof(entries));
@@ -94,8 +99,14 @@ public sealed class ImportView
 
         lock (_gate)
         {
+            _slots.EnsureCapacity(_slots.Count + batch.Count);
+            _changes.Expect(batch.Count);
+            if (_peers.TryGetValue(peer, out var records))
+                records.EnsureCapacity(records.Count + batch.Count);
+            else
+                _peers[peer] = new Dictionary<ServiceKey, ImportRecord>(batch.Count);
             foreach (var entry in batch)
-                UpsertCore(peer, entry);
+                UpsertCore(peer, entry, _timeProvider.GetUtcNow());
             return Collect();
         }
     }
@@ -247,7 +258,7 @@ public sealed class ImportView
     /// <param name="localKey">The local key (the local name).</param>
     /// <param name="entry">The projected entry, when found.</param>
     /// <returns><see langword="true"/> when an import is projected under that name.</returns>
-    public bool TryGetEntry(ServiceKey localKey, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CatalogEntry? entry)
+    public bool TryGetEntry(ServiceKey localKey, [NotNullWhen(true)] out CatalogEntry? entry)
     {
         lock (_gate)
         {
@@ -302,7 +313,7 @@ public sealed class ImportView
     /// <param name="entry">The entry as sent, when found.</param>
     /// <param name="firstSeen">When (peer, key) was first seen, when found.</param>
     /// <returns><see langword="true"/> when the import is stored.</returns>
-    public bool TryGetImport(string peer, ServiceKey key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CatalogEntry? entry, out DateTimeOffset firstSeen)
+    public bool TryGetImport(string peer, ServiceKey key, [NotNullWhen(true)] out CatalogEntry? entry, out DateTimeOffset firstSeen)
     {
         lock (_gate)
         {
@@ -319,7 +330,17 @@ public sealed class ImportView
         return false;
     }
 
-    private void UpsertCore(string peer, CatalogEntry entry)
+    // Grows geometrically: growing to exactly the batch size would rehash the whole index on every batch.
+    private static void Grow<TKey, TValue>(Dictionary<TKey, TValue> dictionary, int added)
+        where TKey : notnull
+    {
+        var capacity = dictionary.EnsureCapacity(0);
+        var needed = dictionary.Count + added;
+        if (needed > capacity)
+            dictionary.EnsureCapacity(Math.Max(needed, capacity * 2));
+    }
+
+    private void UpsertCore(string peer, CatalogEntry entry, DateTimeOffset now)
     {
         if (!_peers.TryGetValue(peer, out var records))
             _peers[peer] = records = [];
@@ -333,7 +354,7 @@ public sealed class ImportView
         else
         {
             var id = new PeerKey(peer, entry.Key);
-            var firstSeen = _restoredFirstSeen.Remove(id, out var restored) ? restored : _timeProvider.GetUtcNow();
+            var firstSeen = _restoredFirstSeen.Remove(id, out var restored) ? restored : now;
             record = new ImportRecord(peer, entry, firstSeen);
             records.Add(entry.Key, record);
         }
@@ -347,11 +368,10 @@ public sealed class ImportView
         var entry = record.Entry;
         record.Projection = null;
         var serviceName = entry.Name.Length > 0 ? entry.Name : entry.Key.Name;
-        if (_naming.TryResolve(record.Peer, serviceName, entry.Fqdn.Length > 0 ? entry.Fqdn : null, out var name, out var error))
+        if (NamingFor(record.Peer).TryResolve(serviceName, entry.Fqdn.Length > 0 ? entry.Fqdn : null, out var name, out var error))
         {
             record.LocalName = name.LocalName;
             record.Fqdn = name.Fqdn;
-            record.NameError = null;
             var slot = SlotFor(name.LocalName);
             slot.Insert(record);
             Settle(name.LocalName, slot);
@@ -360,7 +380,6 @@ public sealed class ImportView
         {
             record.LocalName = null;
             record.Fqdn = null;
-            record.NameError = error;
             SetConflict(record, new ImportConflict(record.Peer, record.RemoteKey, default, ImportConflictReason.InvalidName, error));
         }
     }
@@ -374,6 +393,18 @@ public sealed class ImportView
             slot.Remove(record);
             Settle(name, slot);
         }
+    }
+
+    // Consecutive operations mostly concern one peer (a snapshot replay, a batch): remember its naming rules.
+    private PeerNaming NamingFor(string peer)
+    {
+        if (!string.Equals(peer, _lastNamedPeer, StringComparison.Ordinal))
+        {
+            _lastNaming = _naming.For(peer);
+            _lastNamedPeer = peer;
+        }
+
+        return _lastNaming!;
     }
 
     private void SetLocal(string name, NameSlot slot, bool local)
@@ -394,31 +425,31 @@ public sealed class ImportView
     /// <summary>Re-evaluates who owns one local name. Cost is linear in the imports contesting that name only.</summary>
     private void Settle(string name, NameSlot slot)
     {
-        _changes.TouchName(name, slot.Projected);
-        var candidates = slot.Candidates;
+        _changes.TouchName(name, slot);
+        var count = slot.Count;
         CatalogEntry? projected = null;
         if (slot.Local)
         {
-            foreach (var c in candidates)
-                SetConflict(c, Conflict(c, name, ImportConflictReason.LocalService, $"Local service '{name}' owns the name; an import never shadows a local service."));
+            for (var i = 0; i < count; i++)
+                SetConflict(slot[i], Conflict(slot[i], name, ImportConflictReason.LocalService, $"Local service '{name}' owns the name; an import never shadows a local service."));
         }
-        else if (candidates.Count > 0)
+        else if (count > 0)
         {
-            var winner = candidates[0];
+            var winner = slot[0];
             switch (_collisions)
             {
-                case ImportCollisionPolicy.RejectAll when candidates.Count > 1:
-                    foreach (var c in candidates)
-                        SetConflict(c, Conflict(c, name, ImportConflictReason.Ambiguous, $"{candidates.Count} imports claim '{name}' and the collision policy rejects them all."));
+                case ImportCollisionPolicy.RejectAll when count > 1:
+                    for (var i = 0; i < count; i++)
+                        SetConflict(slot[i], Conflict(slot[i], name, ImportConflictReason.Ambiguous, $"{count} imports claim '{name}' and the collision policy rejects them all."));
                     break;
-                case ImportCollisionPolicy.AggregateWhenCompatible when candidates.Count > 1:
-                    projected = Aggregate(name, candidates);
+                case ImportCollisionPolicy.AggregateWhenCompatible when count > 1:
+                    projected = Aggregate(name, slot);
                     break;
                 default:
                     SetConflict(winner, null);
                     projected = Project(winner);
-                    for (var i = 1; i < candidates.Count; i++)
-                        SetConflict(candidates[i], Conflict(candidates[i], name, ImportConflictReason.EarlierImport, WonBy(winner, name)));
+                    for (var i = 1; i < count; i++)
+                        SetConflict(slot[i], Conflict(slot[i], name, ImportConflictReason.EarlierImport, WonBy(winner, name)));
                     break;
             }
         }
@@ -429,17 +460,20 @@ public sealed class ImportView
             _projectedCount += projected is null ? -1 : 1;
         slot.Projected = projected;
         if (slot.IsUnused)
+        {
             _slots.Remove(name);
+            _changes.SlotDropped();
+        }
     }
 
-    private CatalogEntry Aggregate(string name, List<ImportRecord> candidates)
+    private CatalogEntry Aggregate(string name, NameSlot slot)
     {
-        var winner = candidates[0];
+        var winner = slot[0];
         SetConflict(winner, null);
         var endpoints = new HashSet<CatalogEndpoint>(winner.Entry.Endpoints);
-        for (var i = 1; i < candidates.Count; i++)
+        for (var i = 1; i < slot.Count; i++)
         {
-            var c = candidates[i];
+            var c = slot[i];
             if (c.Entry.Ports.SequenceEqual(winner.Entry.Ports))
             {
                 endpoints.UnionWith(c.Entry.Endpoints);
@@ -468,23 +502,20 @@ public sealed class ImportView
         new(record.Peer, record.RemoteKey, new ServiceKey(name), reason, detail);
 
     private static string WonBy(ImportRecord winner, string name) =>
-        $"Peer '{winner.Peer}' (key '{winner.RemoteKey}') imported '{name}' earlier, first seen {winner.FirstSeen:O}.";
+        string.Create(CultureInfo.InvariantCulture, $"Peer '{winner.Peer}' (key '{winner.RemoteKey}') imported '{name}' earlier, first seen {winner.FirstSeen:O}.");
 
     private void SetConflict(ImportRecord record, ImportConflict? conflict)
     {
-        var id = record.Id;
-        _conflicts.TryGetValue(id, out var current);
-        if (Equals(current, conflict))
+        if (Equals(record.Conflict, conflict))
             return;
-        _changes.TouchConflict(id, current);
+        _changes.TouchConflict(record);
+        record.Conflict = conflict;
         if (conflict is null)
-            _conflicts.Remove(id);
+            _conflicts.Remove(record.Id);
         else
-            _conflicts[id] = conflict;
+            _conflicts[record.Id] = conflict;
     }
 
     private ImportViewChanges Collect() =>
-        _changes.Build(
-            name => _slots.TryGetValue(name, out var slot) ? slot.Projected : null,
-            id => _conflicts.TryGetValue(id, out var conflict) ? conflict : null);
+        _changes.Build(name => _slots.TryGetValue(name, out var slot) ? slot.Projected : null);
 }

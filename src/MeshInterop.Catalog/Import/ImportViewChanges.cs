@@ -20,16 +20,16 @@ public sealed class ImportViewChanges
     /// <summary>Gets an instance that reports no change.</summary>
     public static ImportViewChanges None { get; } = new([], [], [], []);
 
-    /// <summary>Gets the projected entries that were added or changed, ordered by local key (ordinal).</summary>
+    /// <summary>Gets the projected entries that were added or changed, in no particular order, one per local key.</summary>
     public ImmutableArray<CatalogEntry> Upserted { get; }
 
-    /// <summary>Gets the local keys whose projected entry was removed, ordered ordinally.</summary>
+    /// <summary>Gets the local keys whose projected entry was removed, in no particular order.</summary>
     public ImmutableArray<ServiceKey> Removed { get; }
 
-    /// <summary>Gets the conflicts that appeared or changed (a changed conflict is also in <see cref="ConflictsCleared"/> with its old value).</summary>
+    /// <summary>Gets the conflicts that appeared or changed, ordered by peer and key (a changed conflict is also in <see cref="ConflictsCleared"/> with its old value).</summary>
     public ImmutableArray<ImportConflict> ConflictsRaised { get; }
 
-    /// <summary>Gets the conflicts that no longer hold.</summary>
+    /// <summary>Gets the conflicts that no longer hold, ordered by peer and key.</summary>
     public ImmutableArray<ImportConflict> ConflictsCleared { get; }
 
     /// <summary>Gets a value indicating whether nothing changed.</summary>

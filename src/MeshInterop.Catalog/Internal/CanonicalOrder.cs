@@ -71,6 +71,47 @@ internal static class CanonicalOrder
         return ImmutableArray.Create(sorted);
     }
 
+    /// <summary>Returns the values sorted by <paramref name="comparison"/> (duplicates kept); the same array when already sorted.</summary>
+    public static ImmutableArray<T> SortedValues<T>(ImmutableArray<T> values, Comparison<T> comparison)
+        where T : struct
+    {
+        if (values.IsDefaultOrEmpty)
+        {
+            return [];
+        }
+
+        for (var i = 1; i < values.Length; i++)
+        {
+            if (comparison(values[i - 1], values[i]) > 0)
+            {
+                var sorted = values.ToArray();
+                Array.Sort(sorted, comparison);
+                return ImmutableArray.Create(sorted);
+            }
+        }
+
+        return values;
+    }
+
+    public static bool ValuesEqual<T>(ImmutableArray<T> left, ImmutableArray<T> right)
+        where T : struct, IEquatable<T>
+    {
+        if (left.Length != right.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < left.Length; i++)
+        {
+            if (!left[i].Equals(right[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Returns the strings with nulls rejected, order kept (for lists whose order means something).</summary>
     public static ImmutableArray<string> List(ImmutableArray<string> values)
     {

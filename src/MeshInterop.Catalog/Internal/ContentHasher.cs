@@ -3,9 +3,8 @@ using System.Runtime.InteropServices;
 namespace MeshInterop.Catalog.Internal;
 
 /// <summary>
-/// A stable 64-bit hash over catalog content. Unlike <see cref="string.GetHashCode()"/> it is the same in every
-/// process, so a content hash can be logged or compared across restarts. Equal hashes are always confirmed by a
-/// full comparison, so collisions (even crafted ones) only cost time, never correctness.
+/// A 64-bit hash over catalog content: multiply-xorshift mixing of 8-byte words, length-prefixed strings, and a
+/// final avalanche. Entry hashes start from a random per-process key so that collisions cannot be steered.
 /// </summary>
 internal struct ContentHasher
 {

@@ -43,7 +43,10 @@ internal sealed class LineageStep
 /// <summary>The history shared by every snapshot of one lineage, bounded in total changes retained.</summary>
 internal sealed class Lineage(Guid id)
 {
-    /// <summary>History kept whatever the catalog size; beyond it, history up to the catalog size is kept.</summary>
+    /// <summary>
+    /// History kept whatever the catalog size; larger catalogs keep up to a quarter of their size in changes. A reader
+    /// further behind than that gets a full comparison (O(n)) instead, which is then the cheaper path anyway.
+    /// </summary>
     internal const int MinimumRetainedChanges = 4096;
 
     private readonly Lock _gate = new();
@@ -54,7 +57,7 @@ internal sealed class Lineage(Guid id)
 
     public void Retain(LineageStep step, int changes, int snapshotCount)
     {
-        var budget = Math.Max(MinimumRetainedChanges, (long)snapshotCount);
+        var budget = Math.Max(MinimumRetainedChanges, snapshotCount / 4L);
         lock (_gate)
         {
             _retained.Enqueue((step, changes));

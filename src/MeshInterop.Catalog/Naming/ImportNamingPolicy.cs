@@ -112,7 +112,7 @@ public sealed class ImportNamingPolicy
                 .ThenBy(s => s.Name, StringComparer.Ordinal)]))];
     }
 
-    private PeerNaming For(string peer) =>
+    internal PeerNaming For(string peer) =>
         _peers.TryGetValue(peer, out var naming) ? naming : _peers.GetOrAdd(peer, p => PeerNaming.Compile(p, _defaults));
 
     // The caller may keep mutating its options object; the policy must not change under it.

@@ -13,7 +13,9 @@ namespace MeshInterop.Catalog.Resync;
 /// <para/>
 /// Every change to the view, whether caused by a call or by a timer, is handed to the publish callback in the
 /// order it happened, under this object's lock: apply changes there (for example to the catalog store). The
-/// callback must not call back into this object from another thread and wait for it.
+/// callback must not call back into this object from another thread and wait for it, and should not throw: an
+/// exception from a call-driven publish reaches the caller, and one from a timer-driven publish is kept in
+/// <see cref="PublishFailure"/> (the target may then lag the view; republish <see cref="ImportView.GetEntries"/>).
 /// </summary>
 public sealed class ImportSessions : IDisposable
 {
@@ -52,6 +54,10 @@ public sealed class ImportSessions : IDisposable
         _timeProvider = timeProvider;
         _publish = publish;
     }
+
+    /// <summary>Gets the exception the publish callback threw during a timer-driven sweep or expiry, if any.</summary>
+    /// <value><see langword="null"/> until such a failure happens.</value>
+    public Exception? PublishFailure { get; private set; }
 
     /// <summary>Gets where the session of <paramref name="peer"/> stands.</summary>
     /// <param name="peer">The peer.</param>
@@ -243,7 +249,7 @@ public sealed class ImportSessions : IDisposable
         {
             if (_disposed || session.Generation != generation || session.State != ImportSessionState.Resyncing)
                 return;
-            Publish(Sweep(session));
+            PublishFromTimer(Sweep(session));
         }
     }
 
@@ -255,7 +261,7 @@ public sealed class ImportSessions : IDisposable
                 return;
             session.StopTimers();
             _sessions.Remove(session.Peer);
-            Publish(_view.RemovePeer(session.Peer));
+            PublishFromTimer(_view.RemovePeer(session.Peer));
         }
     }
 
@@ -269,6 +275,19 @@ public sealed class ImportSessions : IDisposable
         session.GraceTimer = null;
         var stale = _view.GetPeerKeys(session.Peer).Where(k => !asserted.Contains(k)).ToArray();
         return stale.Length == 0 ? ImportViewChanges.None : _view.RemoveRange(session.Peer, stale);
+    }
+
+    // A timer thread has no caller to report to, and an exception escaping it would end the process.
+    private void PublishFromTimer(ImportViewChanges changes)
+    {
+        try
+        {
+            Publish(changes);
+        }
+        catch (Exception ex)
+        {
+            PublishFailure ??= ex;
+        }
     }
 
     private void Publish(ImportViewChanges changes)

@@ -63,6 +63,17 @@ internal sealed class ConsulMetrics
         _requestDuration.Record(elapsed.TotalSeconds, tags);
     }
 
+    /// <summary>Counts a request that got an answer, already recorded by <see cref="RecordRequest"/>, but whose status is an error.</summary>
+    public void RecordErrorAnswer(string method, string route, int statusCode, ConsulException error) =>
+        _requestErrors.Add(1, new TagList
+        {
+            { ConsulTelemetryTags.Method, method },
+            { ConsulTelemetryTags.Route, route },
+            { ConsulTelemetryTags.StatusCode, statusCode },
+            { ConsulTelemetryTags.ErrorType, error.GetType().Name },
+            { ConsulTelemetryTags.RetryClass, error.RetryClass.ToString() },
+        });
+
     public void WatchStarted(string watch) => _activeWatches.Add(1, new KeyValuePair<string, object?>(ConsulTelemetryTags.Watch, watch));
 
     public void WatchStopped(string watch) => _activeWatches.Add(-1, new KeyValuePair<string, object?>(ConsulTelemetryTags.Watch, watch));

@@ -47,7 +47,7 @@ public sealed class JwtAuthority
     /// <param name="keyId">The key ID.</param>
     /// <param name="parameters">The public key; the curve must be one of the named NIST curves.</param>
     /// <returns>The authority.</returns>
-    /// <exception cref="ArgumentException"><paramref name="keyId"/> is empty, the curve is not P-256, P-384 or P-521, or a coordinate is missing or of the wrong size.</exception>
+    /// <exception cref="ArgumentException"><paramref name="keyId"/> is empty, the curve is not P-256, P-384 or P-521, a coordinate is missing or of the wrong size, or the point is not on the curve.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="keyId"/> is <see langword="null"/>.</exception>
     public static JwtAuthority FromECDsa(string keyId, ECParameters parameters)
     {
@@ -60,7 +60,10 @@ public sealed class JwtAuthority
             throw new ArgumentException($"The coordinates of a {curve} key must be {size} bytes each.", nameof(parameters));
         }
 
-        return new JwtAuthority(keyId, new JwkKeyMaterial(JwtKeyType.EllipticCurve, curve, [.. parameters.Q.X], [.. parameters.Q.Y]));
+        var key = new JwkKeyMaterial(JwtKeyType.EllipticCurve, curve, [.. parameters.Q.X], [.. parameters.Q.Y]);
+        return key.IsUsable()
+            ? new JwtAuthority(keyId, key)
+            : throw new ArgumentException($"The public point is not on {curve}.", nameof(parameters));
     }
 
     /// <summary>Gets a copy of the RSA public key parameters.</summary>

@@ -21,6 +21,7 @@ public sealed class X509Bundle
     /// <param name="authorities">The authorities; byte-identical duplicates are dropped, the order is kept.</param>
     /// <exception cref="ArgumentException"><paramref name="trustDomain"/> is <c>default</c>, or an authority is <see langword="null"/> or is not a CA certificate (basicConstraints with <c>cA</c> true).</exception>
     /// <exception cref="ArgumentNullException"><paramref name="authorities"/> is <see langword="null"/>.</exception>
+    /// <exception cref="System.Security.Cryptography.CryptographicException">An authority's extensions cannot be decoded.</exception>
     public X509Bundle(TrustDomain trustDomain, IEnumerable<X509Certificate2> authorities)
     {
         trustDomain.ThrowIfEmpty(nameof(trustDomain));

@@ -37,6 +37,8 @@ internal static class SpiffeIdScanner
     private static readonly SearchValues<char> s_segmentChars = SearchValues.Create(LowerTrustDomainSet + UpperLetters);
     private static readonly SearchValues<byte> s_trustDomainBytes = SearchValues.Create(Encoding.ASCII.GetBytes(LowerTrustDomainSet));
     private static readonly SearchValues<byte> s_segmentBytes = SearchValues.Create(Encoding.ASCII.GetBytes(LowerTrustDomainSet + UpperLetters));
+    private static readonly SearchValues<char> s_pathChars = SearchValues.Create(LowerTrustDomainSet + UpperLetters + "/");
+    private static readonly SearchValues<byte> s_pathBytes = SearchValues.Create(Encoding.ASCII.GetBytes(LowerTrustDomainSet + UpperLetters + "/"));
 
     /// <summary>Scans a full SPIFFE ID (steps 1 to 5 of reference section 1.4).</summary>
     public static IdScan ScanId<T>(ReadOnlySpan<T> s, SpiffeIdParseOptions options)
@@ -143,6 +145,24 @@ internal static class SpiffeIdScanner
             return SpiffeIdError.NoLeadingSlash;
         }
 
+        // Fast acceptance: three vectorised scans over the whole path instead of one per segment. Anything that
+        // might be an error (a bad character, "//", "/." or a trailing slash) goes to the segment-by-segment scan,
+        // which alone decides the error and its precedence; "/." also starts valid segments such as ".well-known".
+        if (path.IndexOfAnyExcept(PathSet<T>()) < 0
+            && int.CreateTruncating(path[^1]) != '/'
+            && path.IndexOf(SlashSlashOf<T>()) < 0
+            && path.IndexOf(SlashDotOf<T>()) < 0)
+        {
+            return SpiffeIdError.None;
+        }
+
+        return ScanPathBySegment(path, out index);
+    }
+
+    private static SpiffeIdError ScanPathBySegment<T>(ReadOnlySpan<T> path, out int index)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        index = 0;
         var segmentChars = SegmentSet<T>();
         var segmentStart = 1;
         while (true)
@@ -283,6 +303,18 @@ internal static class SpiffeIdScanner
     private static ReadOnlySpan<T> ColonSlashOf<T>()
         where T : unmanaged, IBinaryInteger<T>
         => typeof(T) == typeof(char) ? MemoryMarshal.Cast<char, T>(":/".AsSpan()) : MemoryMarshal.Cast<byte, T>(":/"u8);
+
+    private static ReadOnlySpan<T> SlashSlashOf<T>()
+        where T : unmanaged, IBinaryInteger<T>
+        => typeof(T) == typeof(char) ? MemoryMarshal.Cast<char, T>("//".AsSpan()) : MemoryMarshal.Cast<byte, T>("//"u8);
+
+    private static ReadOnlySpan<T> SlashDotOf<T>()
+        where T : unmanaged, IBinaryInteger<T>
+        => typeof(T) == typeof(char) ? MemoryMarshal.Cast<char, T>("/.".AsSpan()) : MemoryMarshal.Cast<byte, T>("/."u8);
+
+    private static SearchValues<T> PathSet<T>()
+        where T : unmanaged, IBinaryInteger<T>
+        => typeof(T) == typeof(char) ? (SearchValues<T>)(object)s_pathChars : (SearchValues<T>)(object)s_pathBytes;
 
     private static SearchValues<T> TrustDomainSet<T>()
         where T : unmanaged, IBinaryInteger<T>

@@ -200,7 +200,8 @@ internal sealed class StructuralSchemaWalker
         if (Integer(schema, "maxItems") is { } maxItems && array.Count > maxItems)
             Error(path, $"Too many: {array.Count}: must have at most {maxItems} items");
 
-        if (schema["items"] is JsonObject itemSchema)
+        var itemSchema = schema["items"] as JsonObject;
+        if (itemSchema is not null)
         {
             for (var i = 0; i < array.Count; i++)
                 Walk(array[i], itemSchema, Index(path, i));
@@ -210,6 +211,8 @@ internal sealed class StructuralSchemaWalker
         {
             case "map" when schema["x-kubernetes-list-map-keys"] is JsonArray keyNames:
                 var names = keyNames.Select(k => (string?)k).OfType<string>().ToArray();
+                // Keys the item schema already requires are reported once, by the item walk.
+                var requiredByItem = (itemSchema?["required"] as JsonArray)?.Select(r => (string?)r).ToHashSet(StringComparer.Ordinal) ?? [];
                 var seenKeys = new HashSet<string>(StringComparer.Ordinal);
                 for (var i = 0; i < array.Count; i++)
                 {
@@ -218,7 +221,7 @@ internal sealed class StructuralSchemaWalker
                     var key = new JsonObject();
                     foreach (var name in names)
                     {
-                        if (item[name] is null)
+                        if (item[name] is null && !requiredByItem.Contains(name))
                             Error(Child(Index(path, i), name), "Required value: list-map key of " + Display(path));
                         key[name] = item[name]?.DeepClone();
                     }

@@ -314,6 +314,36 @@ public sealed class ImportViewTests
     }
 
     [Fact]
+    public async Task Upsert_ConcurrentWriters_SameResultAsSequential()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string[] peers = ["p0", "p1", "p2", "p3"];
+        var concurrent = View(naming: SharedNames);
+        var sequential = View(naming: SharedNames);
+
+        await Task.WhenAll(peers.Select(peer => Task.Run(() =>
+        {
+            for (var i = 0; i < 300; i++)
+            {
+                concurrent.Upsert(peer, Entry("svc" + (i % 50).ToString(System.Globalization.CultureInfo.InvariantCulture), address: "192.0.2." + (i % 7 + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                if (i % 11 == 0)
+                    concurrent.Remove(peer, new ServiceKey("svc" + (i % 13).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            }
+        }, ct)));
+        foreach (var peer in peers)
+        {
+            foreach (var key in concurrent.GetPeerKeys(peer))
+            {
+                Assert.True(concurrent.TryGetImport(peer, key, out var entry, out _));
+                sequential.Upsert(peer, entry);
+            }
+        }
+
+        Assert.Equal(sequential.GetEntries(), concurrent.GetEntries());
+        Assert.Equal(sequential.GetConflicts(), concurrent.GetConflicts());
+    }
+
+    [Fact]
     public void Constructor_BadArguments_ThrowWithParamName()
     {
         Assert.Equal("naming", Assert.Throws<ArgumentNullException>(() => new ImportView(null!, ImportCollisionPolicy.EarliestWins, _time)).ParamName);

@@ -283,6 +283,26 @@ public sealed class ImportSessionsTests : IDisposable
         Assert.Equal(["a-x", "a-z", "b-x"], store.Imports.Current.Keys.Order().Select(k => k.Name));
     }
 
+    [Fact]
+    public void PublishThrowsDuringTimerSweep_FailureKeptAndProcessSurvives()
+    {
+        var failing = false;
+        var view = new ImportView(ImportNamingPolicy.Default, ImportCollisionPolicy.EarliestWins, _time);
+        using var sessions = new ImportSessions(view, new ImportSessionOptions { SnapshotGracePeriod = Grace }, _time, _ =>
+        {
+            if (failing)
+                throw new InvalidOperationException("store unavailable");
+        });
+        Connect(sessions, "a", 2, "x", "y");
+        Connect(sessions, "a", null, "x");
+        failing = true;
+
+        _time.Advance(Grace);
+
+        Assert.Equal("store unavailable", sessions.PublishFailure?.Message);
+        Assert.Equal(["x"], view.GetPeerKeys("a").Select(k => k.Name));
+    }
+
     private static void Apply(Dictionary<ServiceKey, CatalogEntry> target, ImportViewChanges changes)
     {
         foreach (var key in changes.Removed)

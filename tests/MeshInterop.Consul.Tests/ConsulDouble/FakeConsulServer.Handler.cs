@@ -417,6 +417,7 @@ public sealed partial class FakeConsulServer
             r.Http.Response.StatusCode = result.StatusCode;
             r.Http.Response.ContentType = "application/json";
             r.Http.Response.ContentLength = bytes.Length;
+            await r.Http.Response.StartAsync();
             await r.Http.Response.Body.WriteAsync(bytes.AsMemory(0, bytes.Length / 2));
             await r.Http.Response.Body.FlushAsync();
             r.Http.Abort();

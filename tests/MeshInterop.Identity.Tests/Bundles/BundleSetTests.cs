@@ -96,6 +96,27 @@ public sealed class BundleSetTests
     }
 
     [Fact]
+    public void JwtAuthority_FromECDsa_PointOffCurveOrUnsupportedCurve_Throws()
+    {
+        var coordinate = Enumerable.Repeat((byte)1, 32).ToArray();
+        var offCurve = new ECParameters { Curve = ECCurve.NamedCurves.nistP256, Q = new ECPoint { X = coordinate, Y = coordinate } };
+        using var brainpool = ECDsa.Create(ECCurve.NamedCurves.brainpoolP256r1);
+
+        Assert.Throws<ArgumentException>(() => JwtAuthority.FromECDsa("k", offCurve));
+        Assert.Throws<ArgumentException>(() => JwtAuthority.FromECDsa("k", brainpool.ExportParameters(false)));
+        Assert.Throws<ArgumentException>(() => JwtAuthority.FromRsa("k", default));
+    }
+
+    [Fact]
+    public void JwtBundle_DuplicateKeyId_Throws()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var authority = JwtAuthority.FromECDsa("same", key.ExportParameters(false));
+
+        Assert.Throws<ArgumentException>(() => new JwtBundle(s_local, [authority, authority]));
+    }
+
+    [Fact]
     public void Without_RemovesTrustDomain_AbsentIsNoChange()
     {
         using var root = TestAuthorities.EcRoot("local");

@@ -30,6 +30,54 @@ public sealed class SpiffeIdTests
         Assert.Same(input, id.ToString());
     }
 
+    [Fact]
+    public void TryParse_CanonicalStringOrAnyFailure_AllocatesNothing()
+    {
+        const string Canonical = "spiffe://prod.example.org/ns/payments/sa/checkout-frontend-1";
+        var trailing = Canonical + "/";
+        var percentUtf8 = "spiffe://example.org/%61dmin"u8.ToArray();
+        var lookup = TrustDomain.Parse("prod.example.org");
+        var rounds = 0;
+        for (var pass = 0; pass < 2; pass++)
+        {
+            // The first pass warms up (JIT, static initialisation); only the second is measured.
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 200; i++)
+            {
+                rounds += SpiffeId.TryParse(Canonical, out var id) && id.MemberOf(lookup) && id.TrustDomain == lookup ? 1 : 0;
+                rounds += SpiffeId.TryParse(trailing, out _) ? 1 : 0;
+                rounds += SpiffeId.Validate(Canonical) == SpiffeIdError.None ? 1 : 0;
+                rounds += SpiffeId.TryParse(percentUtf8, out _, out _) ? 1 : 0;
+                rounds += SpiffeId.TryParse(trailing.AsSpan(), out _, out _) ? 1 : 0;
+                rounds += TrustDomain.TryParse(Canonical, out _) ? 1 : 0;
+            }
+
+            if (pass == 1)
+            {
+                Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            }
+        }
+
+        Assert.Equal(3 * 200 * 2, rounds);
+    }
+
+    [Fact]
+    public void TryParse_Utf8Success_AllocatesOnlyTheString()
+    {
+        var utf8 = "spiffe://prod.example.org/ns/payments/sa/checkout-frontend-1"u8.ToArray();
+        Assert.True(SpiffeId.TryParse(utf8, out _, out _));
+        var expected = GC.GetAllocatedBytesForCurrentThread();
+        var sized = new string('x', utf8.Length);
+        expected = GC.GetAllocatedBytesForCurrentThread() - expected;
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.True(SpiffeId.TryParse(utf8, out var id, out _));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(expected, allocated);
+        Assert.Equal(sized.Length, id.Length);
+    }
+
     [Theory]
     [InlineData("", SpiffeIdError.Empty, 0)]
     [InlineData("http://example.org/web", SpiffeIdError.WrongScheme, 0)]
@@ -249,6 +297,41 @@ public sealed class SpiffeIdTests
         Assert.NotEqual(a, c);
         Assert.True(a < c);
     }
+
+    [Fact]
+    public void TryFormat_CharsAndUtf8_WriteCanonicalFormOrReportTooSmall()
+    {
+        var id = SpiffeId.Parse("spiffe://example.org/web");
+        Span<char> chars = stackalloc char[id.Length];
+        Span<byte> bytes = stackalloc byte[id.Length];
+
+        Assert.True(id.TryFormat(chars, out var charsWritten));
+        Assert.True(id.TryFormat(bytes, out var bytesWritten));
+        Assert.Equal("spiffe://example.org/web", chars[..charsWritten].ToString());
+        Assert.Equal("spiffe://example.org/web"u8.ToArray(), bytes[..bytesWritten].ToArray());
+        Assert.False(id.TryFormat(chars[..^1], out charsWritten));
+        Assert.Equal(0, charsWritten);
+        Assert.False(id.TryFormat(bytes[..^1], out bytesWritten));
+        Assert.Equal(0, bytesWritten);
+        Assert.Equal("peer=spiffe://example.org/web td=example.org", $"peer={id} td={id.TrustDomain}");
+    }
+
+    [Fact]
+    public void GenericParsing_ThroughStaticInterfaces_UsesStrictRules()
+    {
+        Assert.Equal(SpiffeId.Parse("spiffe://example.org/x"), ParseWith<SpiffeId>("spiffe://example.org/x"));
+        Assert.Equal(TrustDomain.Parse("example.org"), ParseWith<TrustDomain>("spiffe://example.org/x"));
+        Assert.False(TryParseWith<SpiffeId>("SPIFFE://example.org/x"));
+        Assert.False(TryParseWith<TrustDomain>("Example.org"));
+    }
+
+    private static T ParseWith<T>(string value)
+        where T : ISpanParsable<T>
+        => T.Parse(value.AsSpan(), null);
+
+    private static bool TryParseWith<T>(string value)
+        where T : IParsable<T>
+        => T.TryParse(value, null, out _);
 
     private static void AssertRejected(string input, SpiffeIdError error, int index)
     {

@@ -115,7 +115,7 @@ public sealed class TestCertificateAuthority : IDisposable
 
         if (!options.OmitSubjectAlternativeName)
         {
-            var san = EncodeSubjectAlternativeName(options.UriSans.Select(s => System.Text.Encoding.UTF8.GetBytes(s)).Concat(options.RawUriSans), options.DnsNames);
+            var san = EncodeSubjectAlternativeName(options.UriSans.Select(s => System.Text.Encoding.UTF8.GetBytes(s)).Concat(options.RawUriSans), options.DnsNames, options.IpAddresses);
             request.CertificateExtensions.Add(new X509Extension(TestOids.SubjectAlternativeName, san, options.SubjectAlternativeNameCritical));
             if (options.DuplicateSubjectAlternativeName)
                 request.CertificateExtensions.Add(new X509Extension(DuplicateSanPlaceholderOid, san, options.SubjectAlternativeNameCritical));
@@ -140,13 +140,15 @@ public sealed class TestCertificateAuthority : IDisposable
     }
 
     /// <summary>Encodes GeneralNames with each URI written as raw [6] bytes, so nothing normalises them.</summary>
-    public static byte[] EncodeSubjectAlternativeName(IEnumerable<byte[]> uris, IEnumerable<string> dnsNames)
+    public static byte[] EncodeSubjectAlternativeName(IEnumerable<byte[]> uris, IEnumerable<string> dnsNames, IEnumerable<System.Net.IPAddress>? ipAddresses = null)
     {
         var writer = new AsnWriter(AsnEncodingRules.DER);
         using (writer.PushSequence())
         {
             foreach (var dns in dnsNames)
                 writer.WriteOctetString(System.Text.Encoding.ASCII.GetBytes(dns), new Asn1Tag(TagClass.ContextSpecific, 2));
+            foreach (var ip in ipAddresses ?? [])
+                writer.WriteOctetString(ip.GetAddressBytes(), new Asn1Tag(TagClass.ContextSpecific, 7));
             foreach (var uri in uris)
                 writer.WriteOctetString(uri, new Asn1Tag(TagClass.ContextSpecific, 6));
         }

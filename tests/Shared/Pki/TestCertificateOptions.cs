@@ -51,6 +51,9 @@ public sealed record TestLeafOptions
 
     public IReadOnlyList<string> DnsNames { get; init; } = [];
 
+    /// <summary>IP address SANs (for Web PKI server certificates in bundle endpoint tests).</summary>
+    public IReadOnlyList<System.Net.IPAddress> IpAddresses { get; init; } = [];
+
     /// <summary>Writes no subjectAltName extension at all.</summary>
     public bool OmitSubjectAlternativeName { get; init; }
 

@@ -25,10 +25,14 @@ internal sealed class ImportRecord(string peer, CatalogEntry entry, DateTimeOffs
 
     internal string? Fqdn { get; set; }
 
-    internal string? NameError { get; set; }
-
     /// <summary>Gets or sets the cached projection of <see cref="Entry"/> under its local name; reset whenever the entry or name changes.</summary>
     internal CatalogEntry? Projection { get; set; }
+
+    /// <summary>Gets or sets the current conflict of this import, mirrored in the view's conflict index.</summary>
+    internal ImportConflict? Conflict { get; set; }
+
+    /// <summary>Gets or sets the operation that last recorded this record's conflict state (see <see cref="ChangeCollector"/>).</summary>
+    internal long Stamp { get; set; }
 
     internal PeerKey Id => new(Peer, RemoteKey);
 }

@@ -1,28 +1,59 @@
 namespace MeshInterop.Catalog.Import.Internal;
 
-/// <summary>Everything that claims one local name: a local service, and imports ordered oldest first.</summary>
+/// <summary>
+/// Everything that claims one local name: a local service, and imports ordered oldest first. Almost every name has
+/// exactly one import, so the first is held inline and a list exists only for contested names.
+/// </summary>
 internal sealed class NameSlot
 {
-    internal List<ImportRecord> Candidates { get; } = new(1);
+    private ImportRecord? _oldest;
+    private List<ImportRecord>? _younger;
+
+    internal int Count => _oldest is null ? 0 : 1 + (_younger?.Count ?? 0);
+
+    internal ImportRecord this[int index] => index == 0 ? _oldest! : _younger![index - 1];
 
     internal bool Local { get; set; }
 
     internal CatalogEntry? Projected { get; set; }
 
-    internal bool IsUnused => Candidates.Count == 0 && !Local;
+    /// <summary>Gets or sets the operation that last recorded this slot's state (see <see cref="ChangeCollector"/>).</summary>
+    internal long Stamp { get; set; }
+
+    internal bool IsUnused => _oldest is null && !Local;
 
     internal void Insert(ImportRecord record)
     {
-        var index = Candidates.BinarySearch(record, ImportRecord.Age);
-        Candidates.Insert(index < 0 ? ~index : index, record);
+        if (_oldest is null)
+        {
+            _oldest = record;
+            return;
+        }
+
+        if (ImportRecord.Age.Compare(record, _oldest) < 0)
+            (_oldest, record) = (record, _oldest);
+        _younger ??= new List<ImportRecord>(1);
+        var index = _younger.BinarySearch(record, ImportRecord.Age);
+        _younger.Insert(index < 0 ? ~index : index, record);
     }
 
     internal void Remove(ImportRecord record)
     {
-        var index = Candidates.BinarySearch(record, ImportRecord.Age);
-        if (index >= 0 && ReferenceEquals(Candidates[index], record))
-            Candidates.RemoveAt(index);
-        else
-            Candidates.Remove(record);
+        if (ReferenceEquals(_oldest, record))
+        {
+            if (_younger is { Count: > 0 })
+            {
+                _oldest = _younger[0];
+                _younger.RemoveAt(0);
+            }
+            else
+            {
+                _oldest = null;
+            }
+
+            return;
+        }
+
+        _younger?.Remove(record);
     }
 }

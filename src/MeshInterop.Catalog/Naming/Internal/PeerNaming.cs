@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 
 namespace MeshInterop.Catalog.Naming.Internal;
@@ -76,7 +77,7 @@ internal sealed class PeerNaming
             : Shorten(folded, MaxAliasLength, DnsLabel.Hash(peer));
     }
 
-    internal bool TryResolve(string serviceName, string? ownerFqdn, out ImportName name, out string? error)
+    internal bool TryResolve(string serviceName, string? ownerFqdn, out ImportName name, [NotNullWhen(false)] out string? error)
     {
         var (local, shortened) = LocalName(serviceName);
         var fqdn = ownerFqdn;

@@ -230,6 +230,7 @@ internal sealed partial class ConsulHttpClient
             var rolledBack = Deserialize(answer, ConsulJsonContext.Default.TxnResponse, "PUT /v1/txn");
             var errors = (rolledBack.Errors ?? []).Select(e => new ConsulTransactionError(e.OpIndex, ConsulErrorMapper.Sanitize(e.What ?? string.Empty))).ToList();
             var conflict = new ConsulTransactionConflictException("PUT /v1/txn", errors);
+            _metrics.RecordErrorAnswer(answer.Method, answer.Route, answer.StatusCode, conflict);
             Log.TransactionRolledBack(_logger, operations.Count, errors.Count == 0 ? -1 : errors[0].OperationIndex, conflict.ServerMessage ?? string.Empty);
             throw conflict;
         }
@@ -409,7 +410,10 @@ internal sealed partial class ConsulHttpClient
     /// <summary>Consul caps <c>wait</c> at 10 minutes.</summary>
     internal static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(10);
 
-    private readonly record struct Answer(int StatusCode, QueryMeta Meta, ReadOnlyMemory<byte> Body, string Operation);
+    private readonly record struct Answer(int StatusCode, QueryMeta Meta, ReadOnlyMemory<byte> Body, string Method, string Route)
+    {
+        public string Operation => Method + " " + Route;
+    }
 
     private async Task<Answer> SendAsync(HttpMethod method, string route, string pathAndQuery, HttpContent? content, bool isWrite,
         TimeSpan? wait, bool namespaced, CancellationToken cancellationToken, string? namespaceOverride = null)
@@ -464,7 +468,7 @@ internal sealed partial class ConsulHttpClient
             status = (int)response.StatusCode;
             var meta = QueryMeta.Parse(response.Headers);
             var body = await ReadBodyAsync(response, operation, isWrite, linked.Token).ConfigureAwait(false);
-            var answer = new Answer(status.Value, meta, body, operation);
+            var answer = new Answer(status.Value, meta, body, method.Method, route);
             _metrics.RecordRequest(method.Method, route, status, _timeProvider.GetElapsedTime(started), null);
             activity?.SetTag(ConsulTelemetryTags.StatusCode, status.Value);
             return answer;
@@ -549,6 +553,7 @@ internal sealed partial class ConsulHttpClient
         }
 
         var error = ConsulErrorMapper.Map(answer.Operation, answer.StatusCode, ReadText(answer), isWrite);
+        _metrics.RecordErrorAnswer(answer.Method, answer.Route, answer.StatusCode, error);
         if (error is ConsulEditionMismatchException)
         {
             lock (_gate)

@@ -41,5 +41,10 @@ internal sealed partial class BlockingQueryWatch<T>
             "Consul watch {Kind} '{Target}' stopped on an error that retrying cannot fix.",
             EventName = nameof(WatchFailed))]
         public static partial void WatchFailed(ILogger logger, Exception exception, string kind, string target);
+
+        [LoggerMessage(3109, LogLevel.Debug,
+            "Consul watch {Kind} '{Target}' is changing faster than its rate limit; waiting {DelayMs} ms before the next request.",
+            EventName = nameof(WatchPaced))]
+        public static partial void WatchPaced(ILogger logger, string kind, string target, long delayMs);
     }
 }

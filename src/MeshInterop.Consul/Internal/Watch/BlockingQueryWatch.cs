@@ -79,7 +79,8 @@ internal sealed partial class BlockingQueryWatch<T>
     /// </summary>
     public async IAsyncEnumerable<WatchUpdate<T>> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var pacer = new WatchPacer(_options.WatchRateInterval, burst: 2, _timeProvider);
+        var pacer = new WatchPacer(_options.WatchRateInterval, burst: 2, _timeProvider,
+            wait => Log.WatchPaced(_logger, _kind, _target, (long)wait.TotalMilliseconds));
         var wait = _options.BlockingWait > ConsulHttpClient.MaxWait ? ConsulHttpClient.MaxWait : _options.BlockingWait;
         ulong index = 0;
         string? lastHash = null;

@@ -9,10 +9,15 @@ internal sealed class WatchPacer
     private readonly TimeSpan _interval;
     private readonly int _burst;
     private readonly TimeProvider _timeProvider;
+    private readonly Action<TimeSpan>? _onWait;
     private double _tokens;
     private long _lastRefill;
 
-    public WatchPacer(TimeSpan interval, int burst, TimeProvider timeProvider)
+    /// <param name="interval">The refill interval: one token per interval.</param>
+    /// <param name="burst">The bucket size.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="onWait">Called, once the wait has started, whenever a caller must wait for a token.</param>
+    public WatchPacer(TimeSpan interval, int burst, TimeProvider timeProvider, Action<TimeSpan>? onWait = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(burst, 1);
@@ -20,6 +25,7 @@ internal sealed class WatchPacer
         _interval = interval;
         _burst = burst;
         _timeProvider = timeProvider;
+        _onWait = onWait;
         _tokens = burst;
         _lastRefill = timeProvider.GetTimestamp();
     }
@@ -40,7 +46,9 @@ internal sealed class WatchPacer
             }
 
             var missing = _interval * (1 - _tokens);
-            await Task.Delay(missing < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : missing, _timeProvider, cancellationToken).ConfigureAwait(false);
+            var waiting = Task.Delay(missing < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : missing, _timeProvider, cancellationToken);
+            _onWait?.Invoke(missing);
+            await waiting.ConfigureAwait(false);
         }
     }
 }
