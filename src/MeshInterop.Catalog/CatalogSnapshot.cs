@@ -19,10 +19,7 @@ namespace MeshInterop.Catalog;
 [SuppressMessage("Naming", "CA1710:Identifiers should have correct suffix", Justification = "The house suffix for an immutable catalog state is Snapshot.")]
 public sealed class CatalogSnapshot : IReadOnlyCollection<CatalogEntry>
 {
-    private static readonly ImmutableSortedDictionary<ServiceKey, CatalogEntry> NoEntries =
-        ImmutableSortedDictionary.Create<ServiceKey, CatalogEntry>();
-
-    private CatalogSnapshot(ImmutableSortedDictionary<ServiceKey, CatalogEntry> entries, LineageStep step)
+    private CatalogSnapshot(EntryTree entries, LineageStep step)
     {
         Entries = entries;
         Step = step;
@@ -30,7 +27,7 @@ public sealed class CatalogSnapshot : IReadOnlyCollection<CatalogEntry>
 
     /// <summary>Gets an empty snapshot at revision 0 of a lineage that many callers share.</summary>
     /// <remarks>Snapshots derived from it by unrelated callers are told apart correctly; use <see cref="Create"/> for a lineage of your own.</remarks>
-    public static CatalogSnapshot Empty { get; } = new(NoEntries, LineageStep.Root(new Lineage(Guid.Empty), 0));
+    public static CatalogSnapshot Empty { get; } = new(EntryTree.Empty, LineageStep.Root(new Lineage(Guid.Empty), 0));
 
     /// <summary>Gets the revision: 0 for a new lineage, plus one for every derived snapshot that changed something.</summary>
     public long Revision => Step.Revision;
@@ -42,9 +39,9 @@ public sealed class CatalogSnapshot : IReadOnlyCollection<CatalogEntry>
     public int Count => Entries.Count;
 
     /// <summary>Gets the keys in ordinal order.</summary>
-    public IEnumerable<ServiceKey> Keys => Entries.Keys;
+    public IEnumerable<ServiceKey> Keys => this.Select(static e => e.Key);
 
-    internal ImmutableSortedDictionary<ServiceKey, CatalogEntry> Entries { get; }
+    internal EntryTree Entries { get; }
 
     internal LineageStep Step { get; }
 
@@ -56,17 +53,8 @@ public sealed class CatalogSnapshot : IReadOnlyCollection<CatalogEntry>
     public static CatalogSnapshot Create(IEnumerable<CatalogEntry> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        var builder = NoEntries.ToBuilder();
-        foreach (var entry in entries)
-        {
-            ArgumentNullException.ThrowIfNull(entry, nameof(entries));
-            if (!builder.TryAdd(entry.Key, entry))
-            {
-                throw new ArgumentException($"The key '{entry.Key}' appears more than once; a catalog holds one entry per key.", nameof(entries));
-            }
-        }
-
-        return new CatalogSnapshot(builder.ToImmutable(), LineageStep.Root(new Lineage(Guid.NewGuid()), 0));
+        var sorted = SortedDistinct(entries, nameof(entries));
+        return new CatalogSnapshot(EntryTree.FromSorted(sorted), LineageStep.Root(new Lineage(Guid.NewGuid()), 0));
     }
 
     /// <summary>Gets the entry with the given key.</summary>
@@ -75,10 +63,15 @@ public sealed class CatalogSnapshot : IReadOnlyCollection<CatalogEntry>
     /// <returns><see langword="true"/> when the key is present.</returns>
     public bool TryGetValue(ServiceKey key, [NotNullWhen(true)] out CatalogEntry? entry) => Entries.TryGetValue(key, out entry);
 
+    /// <summary>Gets the entry with the given key, or <see langword="null"/>.</summary>
+    /// <param name="key">The key.</param>
+    /// <returns>The entry, or <see langword="null"/> when the key is absent.</returns>
+    public CatalogEntry? Find(ServiceKey key) => Entries.TryGetValue(key, out var entry) ? entry : null;
+
     /// <summary>Gets a value indicating whether the key is present.</summary>
     /// <param name="key">The key.</param>
     /// <returns><see langword="true"/> when present.</returns>
-    public bool ContainsKey(ServiceKey key) => Entries.ContainsKey(key);
+    public bool ContainsKey(ServiceKey key) => Entries.TryGetValue(key, out _);
 
     /// <summary>
     /// Returns the next revision with <paramref name="upserts"/> added or replaced and <paramref name="removals"/>
@@ -114,9 +107,8 @@ public sealed class CatalogSnapshot : IReadOnlyCollection<CatalogEntry>
         }
 
         writes.Sort(static (a, b) => a.Key.CompareTo(b.Key) is var c && c != 0 ? c : a.Order.CompareTo(b.Order));
-
-        ImmutableSortedDictionary<ServiceKey, CatalogEntry>.Builder? builder = null;
-        var changes = ImmutableArray.CreateBuilder<CatalogChange>();
+        var final = new EntryWrite[writes.Count];
+        var count = 0;
         for (var i = 0; i < writes.Count; i++)
         {
             if (i + 1 < writes.Count && writes[i + 1].Key == writes[i].Key)
@@ -124,33 +116,10 @@ public sealed class CatalogSnapshot : IReadOnlyCollection<CatalogEntry>
                 continue;   // a later write to the same key wins
             }
 
-            var (key, _, after) = writes[i];
-            Entries.TryGetValue(key, out var before);
-            if (ReferenceEquals(before, after) || (before is not null && before.Equals(after)))
-            {
-                continue;   // unchanged content keeps the existing instance, so later reference checks stay cheap
-            }
-
-            builder ??= Entries.ToBuilder();
-            if (after is null)
-            {
-                builder.Remove(key);
-            }
-            else
-            {
-                builder[key] = after;
-            }
-
-            changes.Add(CatalogChange.Create(key, before, after));
+            final[count++] = new EntryWrite(writes[i].Key, writes[i].Value);
         }
 
-        if (builder is null)
-        {
-            return this;
-        }
-
-        var entries = builder.ToImmutable();
-        return new CatalogSnapshot(entries, Step.Next(changes.DrainToImmutable(), entries.Count));
+        return Commit(final.AsSpan(0, count));
     }
 
     /// <summary>Returns the next revision with <paramref name="entry"/> added or replaced.</summary>
@@ -179,28 +148,14 @@ public sealed class CatalogSnapshot : IReadOnlyCollection<CatalogEntry>
     public CatalogSnapshot ReplaceAll(IEnumerable<CatalogEntry> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        var desired = entries.ToArray();
-        foreach (var entry in desired)
-        {
-            ArgumentNullException.ThrowIfNull(entry, nameof(entries));
-        }
-
-        Array.Sort(desired, static (a, b) => a.Key.CompareTo(b.Key));
-        for (var i = 1; i < desired.Length; i++)
-        {
-            if (desired[i].Key == desired[i - 1].Key)
-            {
-                throw new ArgumentException($"The key '{desired[i].Key}' appears more than once; a catalog holds one entry per key.", nameof(entries));
-            }
-        }
-
+        var desired = SortedDistinct(entries, nameof(entries));
         var diff = CatalogDiffer.Compare(this, desired);
         return diff.IsEmpty ? this : ApplyChecked(diff);
     }
 
     /// <summary>Gets an enumerator over the entries in ordinal key order.</summary>
     /// <returns>The enumerator.</returns>
-    public Enumerator GetEnumerator() => new(Entries.GetEnumerator());
+    public Enumerator GetEnumerator() => new(Entries);
 
     IEnumerator<CatalogEntry> IEnumerable<CatalogEntry>.GetEnumerator() => GetEnumerator();
 
@@ -221,37 +176,62 @@ public sealed class CatalogSnapshot : IReadOnlyCollection<CatalogEntry>
             }
         }
 
-        if (diff.IsEmpty)
+        var writes = new EntryWrite[diff.Count];
+        for (var i = 0; i < writes.Length; i++)
+        {
+            writes[i] = new EntryWrite(diff.Changes[i].Key, diff.Changes[i].New);
+        }
+
+        return Commit(writes);
+    }
+
+    private static CatalogEntry[] SortedDistinct(IEnumerable<CatalogEntry> entries, string paramName)
+    {
+        var sorted = entries.ToArray();
+        foreach (var entry in sorted)
+        {
+            ArgumentNullException.ThrowIfNull(entry, paramName);
+        }
+
+        Array.Sort(sorted, static (a, b) => a.Key.CompareTo(b.Key));
+        for (var i = 1; i < sorted.Length; i++)
+        {
+            if (sorted[i].Key == sorted[i - 1].Key)
+            {
+                throw new ArgumentException($"The key '{sorted[i].Key}' appears more than once; a catalog holds one entry per key.", paramName);
+            }
+        }
+
+        return sorted;
+    }
+
+    /// <summary>Applies writes sorted by key with distinct keys as the next revision; this snapshot when nothing changes.</summary>
+    private CatalogSnapshot Commit(ReadOnlySpan<EntryWrite> writes)
+    {
+        var changes = ImmutableArray.CreateBuilder<CatalogChange>(writes.Length);
+        var entries = Entries.Update(writes, changes);
+        if (changes.Count == 0)
         {
             return this;
         }
 
-        var builder = Entries.ToBuilder();
-        foreach (var change in diff.Changes)
-        {
-            if (change.New is null)
-            {
-                builder.Remove(change.Key);
-            }
-            else
-            {
-                builder[change.Key] = change.New;
-            }
-        }
-
-        var entries = builder.ToImmutable();
-        return new CatalogSnapshot(entries, Step.Next(diff.Changes, entries.Count));
+        return new CatalogSnapshot(entries, Step.Next(changes.DrainToImmutable(), entries.Count));
     }
 
     /// <summary>Enumerates the entries of a snapshot in ordinal key order.</summary>
     public struct Enumerator : IEnumerator<CatalogEntry>
     {
-        private ImmutableSortedDictionary<ServiceKey, CatalogEntry>.Enumerator _inner;
+        private readonly EntryTree _tree;
+        private EntryTree.Enumerator _inner;
 
-        internal Enumerator(ImmutableSortedDictionary<ServiceKey, CatalogEntry>.Enumerator inner) => _inner = inner;
+        internal Enumerator(EntryTree tree)
+        {
+            _tree = tree;
+            _inner = tree.GetEnumerator();
+        }
 
         /// <inheritdoc/>
-        public readonly CatalogEntry Current => _inner.Current.Value;
+        public readonly CatalogEntry Current => _inner.Current;
 
         readonly object IEnumerator.Current => Current;
 
@@ -259,9 +239,11 @@ public sealed class CatalogSnapshot : IReadOnlyCollection<CatalogEntry>
         public bool MoveNext() => _inner.MoveNext();
 
         /// <inheritdoc/>
-        public void Reset() => _inner.Reset();
+        public void Reset() => _inner = _tree.GetEnumerator();
 
         /// <inheritdoc/>
-        public void Dispose() => _inner.Dispose();
+        public readonly void Dispose()
+        {
+        }
     }
 }

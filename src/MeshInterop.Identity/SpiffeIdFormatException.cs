@@ -9,7 +9,7 @@ public sealed class SpiffeIdFormatException : FormatException
 {
     /// <summary>Initializes a new instance of the <see cref="SpiffeIdFormatException"/> class.</summary>
     public SpiffeIdFormatException()
-        : this(SpiffeIdError.Empty, 0)
+        : base("The SPIFFE ID is invalid.")
     {
     }
 
@@ -39,11 +39,11 @@ public sealed class SpiffeIdFormatException : FormatException
     }
 
     /// <summary>Gets what is wrong with the input.</summary>
-    /// <value><see cref="SpiffeIdError.None"/> when the exception was created with a custom message.</value>
+    /// <value><see cref="SpiffeIdError.None"/> when the exception was created without an error.</value>
     public SpiffeIdError Error { get; }
 
     /// <summary>Gets the zero-based index of the offending character in the input.</summary>
-    /// <value>0 when the exception was created with a custom message.</value>
+    /// <value>0 when the exception was created without an error.</value>
     public int Index { get; }
 
     /// <summary>

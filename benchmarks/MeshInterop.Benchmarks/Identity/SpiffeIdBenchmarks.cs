@@ -1,6 +1,9 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using MeshInterop.Identity;
+using MeshInterop.Identity.Bundles;
 
 namespace MeshInterop.Benchmarks.Identity;
 
@@ -18,6 +21,26 @@ public class SpiffeIdBenchmarks
     private readonly byte[] _typicalUtf8 = Encoding.ASCII.GetBytes(Typical);
     private readonly string _trailingSlash = Typical + "/";
     private readonly string _shouting = "SPIFFE://PROD.example.org/ns/payments/sa/checkout-frontend-1";
+
+    private BundleSet _bundles = BundleSet.Empty;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        // Twenty federated trust domains, so the lookup is a real hash lookup.
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=bench root", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        var notBefore = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        using var created = request.CreateSelfSigned(notBefore, notBefore.AddYears(1));
+        var root = X509CertificateLoader.LoadCertificate(created.RawData);
+        for (var i = 0; i < 20; i++)
+        {
+            _bundles = _bundles.With(new X509Bundle(TrustDomain.Parse($"td{i}.example.org"), [root]));
+        }
+
+        _bundles = _bundles.With(new X509Bundle(TrustDomain.Parse("prod.example.org"), [root]));
+    }
 
     [Benchmark(Baseline = true)]
     public SpiffeIdError Validate() => SpiffeId.Validate(_typical);
@@ -37,4 +60,9 @@ public class SpiffeIdBenchmarks
 
     [Benchmark]
     public int TrustDomainOfParsedId() => SpiffeId.TryParse(_typical, out var id) ? id.TrustDomain.Length : -1;
+
+    /// <summary>What a validator does per peer: parse, then find the bundle of the ID's own trust domain.</summary>
+    [Benchmark]
+    public int ParseAndFindBundle()
+        => SpiffeId.TryParse(_typical, out var id) && _bundles.TryGetX509Bundle(id.TrustDomain, out var bundle) ? bundle.Authorities.Count : -1;
 }

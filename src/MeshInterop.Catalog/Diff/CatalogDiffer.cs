@@ -63,7 +63,7 @@ public static class CatalogDiffer
     internal static CatalogDiff Compare(CatalogSnapshot before, CatalogEntry[] afterSorted)
     {
         var changes = ImmutableArray.CreateBuilder<CatalogChange>();
-        using var left = before.Entries.GetEnumerator();
+        var left = before.Entries.GetEnumerator();
         var hasLeft = left.MoveNext();
         var j = 0;
         while (hasLeft || j < afterSorted.Length)
@@ -71,7 +71,7 @@ public static class CatalogDiffer
             var c = !hasLeft ? 1 : j == afterSorted.Length ? -1 : left.Current.Key.CompareTo(afterSorted[j].Key);
             if (c < 0)
             {
-                changes.Add(CatalogChange.Create(left.Current.Key, left.Current.Value, null));
+                changes.Add(CatalogChange.Create(left.Current.Key, left.Current, null));
                 hasLeft = left.MoveNext();
             }
             else if (c > 0)
@@ -81,7 +81,7 @@ public static class CatalogDiffer
             }
             else
             {
-                AddIfDifferent(changes, left.Current.Value, afterSorted[j]);
+                AddIfDifferent(changes, left.Current, afterSorted[j]);
                 hasLeft = left.MoveNext();
                 j++;
             }
@@ -93,26 +93,35 @@ public static class CatalogDiffer
     private static CatalogDiff Compare(CatalogSnapshot before, CatalogSnapshot after)
     {
         var changes = ImmutableArray.CreateBuilder<CatalogChange>();
-        using var left = before.Entries.GetEnumerator();
-        using var right = after.Entries.GetEnumerator();
+        var left = before.Entries.GetEnumerator();
+        var right = after.Entries.GetEnumerator();
         var hasLeft = left.MoveNext();
         var hasRight = right.MoveNext();
         while (hasLeft || hasRight)
         {
+            // Hash first: equal content hashes (which cover the key) settle an unchanged pair without reading
+            // either key string, which is most of the cost of comparing two large catalogs.
+            if (hasLeft && hasRight && (ReferenceEquals(left.Current, right.Current) || left.Current.ContentHash == right.Current.ContentHash))
+            {
+                hasLeft = left.MoveNext();
+                hasRight = right.MoveNext();
+                continue;
+            }
+
             var c = !hasLeft ? 1 : !hasRight ? -1 : left.Current.Key.CompareTo(right.Current.Key);
             if (c < 0)
             {
-                changes.Add(CatalogChange.Create(left.Current.Key, left.Current.Value, null));
+                changes.Add(CatalogChange.Create(left.Current.Key, left.Current, null));
                 hasLeft = left.MoveNext();
             }
             else if (c > 0)
             {
-                changes.Add(CatalogChange.Create(right.Current.Key, null, right.Current.Value));
+                changes.Add(CatalogChange.Create(right.Current.Key, null, right.Current));
                 hasRight = right.MoveNext();
             }
             else
             {
-                AddIfDifferent(changes, left.Current.Value, right.Current.Value);
+                AddIfDifferent(changes, left.Current, right.Current);
                 hasLeft = left.MoveNext();
                 hasRight = right.MoveNext();
             }

@@ -19,8 +19,9 @@ internal readonly record struct IdScan(SpiffeIdError Error, int Index, int Trust
 }
 
 /// <summary>
-/// The SPIFFE ID grammar (reference section 1.4) as one left-to-right pass over UTF-16 or UTF-8 input.
-/// Generic over the code unit so that certificate SAN bytes are validated without being transcoded first;
+/// The SPIFFE ID grammar (reference section 1.4) over UTF-16 or UTF-8 input, with the error precedence and indices
+/// of one left-to-right pass. Vectorised scans accept valid input quickly; anything suspicious is re-scanned segment
+/// by segment, which alone decides the error. Generic over the code unit so that certificate SAN bytes are validated without being transcoded first;
 /// the JIT specialises each instantiation, so the <c>typeof</c> tests below cost nothing.
 /// </summary>
 internal static class SpiffeIdScanner

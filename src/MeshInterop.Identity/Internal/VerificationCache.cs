@@ -1,45 +1,68 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
+using System.Numerics;
 using System.Security.Cryptography.X509Certificates;
 using MeshInterop.Identity.X509;
 
 namespace MeshInterop.Identity.Internal;
 
-/// <summary>The identity of one presented chain under one bundle generation: SHA-256 over the certificates' DER.</summary>
-internal readonly record struct VerificationKey(ulong H0, ulong H1, ulong H2, ulong H3, long Generation)
+/// <summary>
+/// The bucket of one presented chain under one bundle generation. It is built from the certificates' lengths and the
+/// last 16 bytes of each DER (inside the signature, so effectively random for CA-signed certificates) and is only a
+/// bucket: a hit also needs byte-for-byte equality with the stored DER, so no collision, crafted or not, can ever
+/// return another chain's verdict. This replaces a SHA-256 key because three OpenSSL hash calls alone cost more
+/// than the 1 µs budget of a cache hit.
+/// </summary>
+internal readonly record struct VerificationKey(int LeafLength, ulong LeafTail0, ulong LeafTail1, int Count, ulong ChainTail, long Generation)
 {
-    private const int MaxStackCertificates = 16;
-
-    /// <summary>Hashes the leaf, then each presented intermediate in order, without allocating.</summary>
     public static VerificationKey Create(X509Certificate2 leaf, ReadOnlySpan<X509Certificate2> intermediates, long generation)
     {
-        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        if (intermediates.IsEmpty)
+        var der = leaf.RawDataMemory.Span;
+        var chainTail = 0UL;
+        foreach (var intermediate in intermediates)
         {
-            SHA256.HashData(leaf.RawDataMemory.Span, digest);
-        }
-        else
-        {
-            // Hash of hashes keeps the key fixed-size and stack-only; callers cap the count before this point.
-            var count = Math.Min(intermediates.Length, MaxStackCertificates - 1) + 1;
-            Span<byte> hashes = stackalloc byte[MaxStackCertificates * SHA256.HashSizeInBytes];
-            SHA256.HashData(leaf.RawDataMemory.Span, hashes[..SHA256.HashSizeInBytes]);
-            for (var i = 1; i < count; i++)
-                SHA256.HashData(intermediates[i - 1].RawDataMemory.Span, hashes.Slice(i * SHA256.HashSizeInBytes, SHA256.HashSizeInBytes));
-            SHA256.HashData(hashes[..(count * SHA256.HashSizeInBytes)], digest);
+            var raw = intermediate.RawDataMemory.Span;
+            chainTail = BitOperations.RotateLeft(chainTail, 17) ^ Tail(raw, 8) ^ (ulong)raw.Length;
         }
 
-        return new VerificationKey(
-            BinaryPrimitives.ReadUInt64LittleEndian(digest),
-            BinaryPrimitives.ReadUInt64LittleEndian(digest[8..]),
-            BinaryPrimitives.ReadUInt64LittleEndian(digest[16..]),
-            BinaryPrimitives.ReadUInt64LittleEndian(digest[24..]),
-            generation);
+        return new VerificationKey(der.Length, Tail(der, 8), Tail(der, 16), intermediates.Length, chainTail, generation);
     }
+
+    private static ulong Tail(ReadOnlySpan<byte> der, int fromEnd) =>
+        der.Length >= fromEnd ? BinaryPrimitives.ReadUInt64LittleEndian(der[^fromEnd..]) : 0;
 }
 
-/// <summary>A cached positive result and the leaf facts the per-call checks (EKU role) need again.</summary>
-internal sealed record VerificationEntry(X509SvidValidationResult Result, SvidProfile.LeafFacts Facts);
+/// <summary>A cached positive result, the exact DER it was computed for, and the leaf facts per-call checks need again.</summary>
+internal sealed class VerificationEntry(X509SvidValidationResult result, SvidProfile.LeafFacts facts, X509Certificate2 leaf, ReadOnlySpan<X509Certificate2> intermediates)
+{
+    private readonly byte[] _leaf = leaf.RawDataMemory.ToArray();
+    private readonly byte[][] _intermediates = CopyAll(intermediates);
+
+    public X509SvidValidationResult Result { get; } = result;
+
+    public SvidProfile.LeafFacts Facts { get; } = facts;
+
+    /// <summary>Whether this entry was computed for exactly these bytes (copies: callers may dispose their certificates).</summary>
+    public bool Matches(X509Certificate2 leaf, ReadOnlySpan<X509Certificate2> intermediates)
+    {
+        if (intermediates.Length != _intermediates.Length || !leaf.RawDataMemory.Span.SequenceEqual(_leaf))
+            return false;
+        for (var i = 0; i < intermediates.Length; i++)
+        {
+            if (!intermediates[i].RawDataMemory.Span.SequenceEqual(_intermediates[i]))
+                return false;
+        }
+
+        return true;
+    }
+
+    private static byte[][] CopyAll(ReadOnlySpan<X509Certificate2> certificates)
+    {
+        var copies = new byte[certificates.Length][];
+        for (var i = 0; i < certificates.Length; i++)
+            copies[i] = certificates[i].RawDataMemory.ToArray();
+        return copies;
+    }
+}
 
 /// <summary>
 /// Bounded LRU of positive validation results. A bundle change produces a new generation, so old keys simply stop
@@ -60,11 +83,11 @@ internal sealed class VerificationCache(int capacity)
         }
     }
 
-    public bool TryGet(in VerificationKey key, DateTimeOffset now, out VerificationEntry? entry)
+    public bool TryGet(in VerificationKey key, X509Certificate2 leaf, ReadOnlySpan<X509Certificate2> intermediates, DateTimeOffset now, out VerificationEntry? entry)
     {
         lock (_gate)
         {
-            if (_map.TryGetValue(key, out var node))
+            if (_map.TryGetValue(key, out var node) && node.Value.Entry.Matches(leaf, intermediates))
             {
                 if (now < node.Value.Entry.Result.ValidUntil)
                 {

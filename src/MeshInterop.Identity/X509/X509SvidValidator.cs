@@ -153,38 +153,43 @@ public sealed class X509SvidValidator
 
         // Byte-identical duplicates (and copies of the leaf, which SslStream's extra store contains) are dropped
         // before counting, so honest peers are never penalised for them.
-        var unique = new List<X509Certificate2>(intermediates.Count);
-        foreach (var candidate in intermediates)
+        var unique = new X509Certificate2[Math.Min(intermediates.Count, _options.MaxChainLength)];
+        var count = 0;
+        var leafDer = leaf.RawDataMemory.Span;
+        for (var i = 0; i < intermediates.Count; i++)
         {
+            var candidate = intermediates[i];
             var raw = candidate.RawDataMemory.Span;
-            if (raw.SequenceEqual(leaf.RawDataMemory.Span))
+            if (raw.SequenceEqual(leafDer))
                 continue;
             var seen = false;
-            foreach (var kept in unique)
-                seen |= kept.RawDataMemory.Span.SequenceEqual(raw);
-            if (!seen)
-                unique.Add(candidate);
-            if (unique.Count + 1 > _options.MaxChainLength)
+            for (var j = 0; j < count && !seen; j++)
+                seen = unique[j].RawDataMemory.Span.SequenceEqual(raw);
+            if (seen)
+                continue;
+            if (count + 2 > _options.MaxChainLength)
             {
                 tooLong = X509SvidValidationResult.Fail(
                     X509SvidFailure.ChainTooLong,
                     $"the peer presented more than {_options.MaxChainLength} certificates",
-                    certificateIndex: unique.Count);
+                    certificateIndex: count + 1);
                 return [];
             }
+
+            unique[count++] = candidate;
         }
 
-        return [.. unique];
+        return count == unique.Length ? unique : unique[..count];
     }
 
     private X509SvidValidationResult ValidateCore(X509Certificate2 leaf, X509Certificate2[] intermediates, BundleSet bundles, TlsRole role, X509Chain? platformChain)
     {
         var now = _timeProvider.GetUtcNow();
 
-        // The leaf profile is a pure function of the hashed bytes, so a hit may skip it; the trust-domain policy and
-        // the EKU role still run on every call.
+        // The leaf profile is a pure function of the exact bytes a hit is compared against, so a hit may skip it; the
+        // trust-domain policy and the EKU role still run on every call.
         var key = VerificationKey.Create(leaf, intermediates, bundles.Generation);
-        if (_cache.TryGet(key, now, out var cached))
+        if (_cache.TryGet(key, leaf, intermediates, now, out var cached))
         {
             return CheckTrustDomain(cached!.Facts.Id)
                 ?? SvidProfile.CheckEku(cached.Facts, _options.EkuPolicy, role)
@@ -230,7 +235,7 @@ public sealed class X509SvidValidator
         }
 
         if (result.IsValid)
-            _cache.Add(key, new VerificationEntry(result, facts));
+            _cache.Add(key, new VerificationEntry(result, facts, leaf, intermediates));
         else if (result.Failure is X509SvidFailure.UntrustedChain or X509SvidFailure.SignatureInvalid)
             UnknownAuthority?.Invoke(this, new UnknownAuthorityEventArgs(facts.Id));
         return result;

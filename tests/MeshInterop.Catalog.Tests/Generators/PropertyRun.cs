@@ -29,6 +29,27 @@ public static class PropertyRun
         }
     }
 
+    /// <summary>The asynchronous form, for properties that await (fixed seeds only; no shrinking).</summary>
+    public static async Task CheckAsync<T>(Gen<T> gen, Func<T, Task> assert, [CallerMemberName] string name = "")
+    {
+        var iterations = long.TryParse(Environment.GetEnvironmentVariable("MESHINTEROP_PROPERTY_ITERATIONS"), out var n) && n > 0 ? n : CiIterations;
+        var baseSeed = StableHash(name);
+        for (var i = 0L; i < iterations; i++)
+        {
+            var pcg = new PCG(1, baseSeed + (ulong)i);
+            var seed = pcg.ToString();
+            var value = gen.Generate(pcg, null!, out _);
+            try
+            {
+                await assert(value);
+            }
+            catch (Exception ex)
+            {
+                throw new InvalidOperationException($"Property failed for seed {seed} with input {value}.", ex);
+            }
+        }
+    }
+
     private static ulong StableHash(string text)
     {
         var hash = 14695981039346656037UL;

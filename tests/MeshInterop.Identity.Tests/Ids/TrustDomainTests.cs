@@ -43,6 +43,8 @@ public sealed class TrustDomainTests
     public void Parse_ID11_LenientFoldsAsciiOnly()
     {
         Assert.Equal("example.org", TrustDomain.Parse("EXAMPLE.org", SpiffeIdParseOptions.AllowUppercaseSchemeAndTrustDomain).Name);
+        Assert.Equal("example.org", TrustDomain.Parse("SPIFFE://EXAMPLE.org/Web", SpiffeIdParseOptions.AllowUppercaseSchemeAndTrustDomain).Name);
+        Assert.Equal("example.org", TrustDomain.Parse("EXAMPLE.org"u8, SpiffeIdParseOptions.AllowUppercaseSchemeAndTrustDomain).Name);
         Assert.Throws<SpiffeIdFormatException>(() => TrustDomain.Parse("\u212Aexample.org", SpiffeIdParseOptions.AllowUppercaseSchemeAndTrustDomain));
     }
 

@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Logging;
+
+namespace MeshInterop.Consul.Internal.Export;
+
+internal sealed partial class ConsulExportSource
+{
+    private static partial class Log
+    {
+        [LoggerMessage(3201, LogLevel.Information,
+            "Consul export source read its initial state: {EntryCount} exported services from {WatchCount} watched services.",
+            EventName = nameof(InitialStateRead))]
+        public static partial void InitialStateRead(ILogger logger, int entryCount, int watchCount);
+
+        [LoggerMessage(3202, LogLevel.Debug, "Consul service '{Service}' is now selected for export; watching it.", EventName = nameof(ServiceSelected))]
+        public static partial void ServiceSelected(ILogger logger, string service);
+
+        [LoggerMessage(3203, LogLevel.Debug, "Consul service '{Service}' is no longer selected for export; its watch stopped.", EventName = nameof(ServiceUnselected))]
+        public static partial void ServiceUnselected(ILogger logger, string service);
+
+        [LoggerMessage(3204, LogLevel.Error, "Consul export source failed; the consumer keeps its last state and restarts the source.", EventName = nameof(SourceFailed))]
+        public static partial void SourceFailed(ILogger logger, Exception exception);
+    }
+}
