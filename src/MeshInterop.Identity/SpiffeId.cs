@@ -13,7 +13,7 @@ namespace MeshInterop.Identity;
 /// <remarks>
 /// Equality, hashing and ordering are ordinal over the canonical string. <c>default(SpiffeId)</c> is not a valid
 /// ID: <see cref="IsEmpty"/> is true, every API that takes a <see cref="SpiffeId"/> rejects it, and the builders
-/// throw <see cref="InvalidOperationException"/> on it. Parsing never goes through <see cref="System.Uri"/>,
+/// throw <see cref="InvalidOperationException"/> on it. Parsing never goes through <c>System.Uri</c>,
 /// regular expressions or culture-sensitive APIs, so what is validated is exactly what was signed.
 /// </remarks>
 [JsonConverter(typeof(SpiffeIdJsonConverter))]

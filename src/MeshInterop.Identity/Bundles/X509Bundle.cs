@@ -1,4 +1,6 @@
+using System.Formats.Asn1;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
 namespace MeshInterop.Identity.Bundles;
@@ -55,6 +57,106 @@ public sealed class X509Bundle
         _authorities = [.. unique];
     }
 
+    /// <summary>
+    /// Reads the authorities of a trust domain from PEM, such as a bootstrap bundle configured out of band (F-8).
+    /// Every <c>CERTIFICATE</c> block is an authority; blocks with other labels are ignored.
+    /// </summary>
+    /// <param name="trustDomain">The trust domain the authorities belong to.</param>
+    /// <param name="pem">The PEM text, at most <see cref="SpiffeBundle.MaxDocumentBytes"/> characters.</param>
+    /// <returns>The bundle.</returns>
+    /// <exception cref="ArgumentException"><paramref name="trustDomain"/> is <c>default</c>.</exception>
+    /// <exception cref="SpiffeBundleFormatException">The text is too large, holds no certificate, or a certificate block is malformed or not a CA certificate.</exception>
+    public static X509Bundle ParsePem(TrustDomain trustDomain, ReadOnlySpan<char> pem)
+    {
+        trustDomain.ThrowIfEmpty(nameof(trustDomain));
+        if (pem.Length > SpiffeBundle.MaxDocumentBytes)
+        {
+            throw new SpiffeBundleFormatException(string.Create(CultureInfo.InvariantCulture, $"The PEM bundle of '{trustDomain}' is larger than {SpiffeBundle.MaxDocumentBytes} characters."));
+        }
+
+        var certificates = new List<X509Certificate2>();
+        var rest = pem;
+        try
+        {
+            while (PemEncoding.TryFind(rest, out var fields))
+            {
+                if (rest[fields.Label].SequenceEqual("CERTIFICATE"))
+                {
+                    var der = new byte[fields.DecodedDataLength];
+                    if (!Convert.TryFromBase64Chars(rest[fields.Base64Data], der, out var written))
+                    {
+                        throw new SpiffeBundleFormatException(string.Create(CultureInfo.InvariantCulture, $"Certificate block {certificates.Count} of the PEM bundle of '{trustDomain}' has invalid base64."));
+                    }
+
+                    certificates.Add(Load(trustDomain, der.AsSpan(0, written), certificates.Count));
+                }
+
+                rest = rest[fields.Location.End..];
+            }
+        }
+        catch
+        {
+            DisposeAll(certificates);
+            throw;
+        }
+
+        if (certificates.Count == 0)
+        {
+            // An empty X.509 bundle means "trust nothing from this trust domain"; from PEM that is far more likely a mistake.
+            throw new SpiffeBundleFormatException($"The PEM bundle of '{trustDomain}' holds no CERTIFICATE block.");
+        }
+
+        return new X509Bundle(trustDomain, certificates);
+    }
+
+    /// <summary>
+    /// Reads the authorities of a trust domain from concatenated DER certificates, the form of the Workload API's
+    /// <c>bundle</c> and <c>federated_bundles</c> fields. Empty input gives an empty bundle, which rejects every
+    /// X509-SVID of the trust domain.
+    /// </summary>
+    /// <param name="trustDomain">The trust domain the authorities belong to.</param>
+    /// <param name="concatenatedDer">The certificates, DER, one after the other, at most <see cref="SpiffeBundle.MaxDocumentBytes"/> bytes.</param>
+    /// <returns>The bundle.</returns>
+    /// <exception cref="ArgumentException"><paramref name="trustDomain"/> is <c>default</c>.</exception>
+    /// <exception cref="SpiffeBundleFormatException">The input is too large, or holds something other than whole DER CA certificates.</exception>
+    public static X509Bundle ParseDer(TrustDomain trustDomain, ReadOnlySpan<byte> concatenatedDer)
+    {
+        trustDomain.ThrowIfEmpty(nameof(trustDomain));
+        if (concatenatedDer.Length > SpiffeBundle.MaxDocumentBytes)
+        {
+            throw new SpiffeBundleFormatException(string.Create(CultureInfo.InvariantCulture, $"The DER bundle of '{trustDomain}' is larger than {SpiffeBundle.MaxDocumentBytes} bytes."));
+        }
+
+        var certificates = new List<X509Certificate2>();
+        var rest = concatenatedDer;
+        try
+        {
+            while (!rest.IsEmpty)
+            {
+                int length;
+                try
+                {
+                    AsnDecoder.ReadEncodedValue(rest, AsnEncodingRules.DER, out _, out _, out length);
+                }
+                catch (AsnContentException exception)
+                {
+                    throw new SpiffeBundleFormatException(
+                        string.Create(CultureInfo.InvariantCulture, $"Certificate {certificates.Count} of the DER bundle of '{trustDomain}' is not a whole DER value: {exception.Message}"), exception);
+                }
+
+                certificates.Add(Load(trustDomain, rest[..length], certificates.Count));
+                rest = rest[length..];
+            }
+        }
+        catch
+        {
+            DisposeAll(certificates);
+            throw;
+        }
+
+        return new X509Bundle(trustDomain, certificates);
+    }
+
     /// <summary>Gets the trust domain the authorities belong to.</summary>
     public TrustDomain TrustDomain { get; }
 
@@ -91,6 +193,50 @@ public sealed class X509Bundle
         }
 
         return true;
+    }
+
+    private static X509Certificate2 Load(TrustDomain trustDomain, ReadOnlySpan<byte> der, int index)
+    {
+        X509Certificate2 certificate;
+        try
+        {
+            certificate = X509CertificateLoader.LoadCertificate(der);
+        }
+        catch (CryptographicException exception)
+        {
+            throw new SpiffeBundleFormatException(
+                string.Create(CultureInfo.InvariantCulture, $"Certificate {index} of the bundle of '{trustDomain}' cannot be decoded: {exception.Message}"), exception);
+        }
+
+        bool isAuthority;
+        try
+        {
+            isAuthority = IsCertificateAuthority(certificate);
+        }
+        catch (CryptographicException exception)
+        {
+            certificate.Dispose();
+            throw new SpiffeBundleFormatException(
+                string.Create(CultureInfo.InvariantCulture, $"Certificate {index} of the bundle of '{trustDomain}' has extensions that cannot be decoded: {exception.Message}"), exception);
+        }
+
+        if (!isAuthority)
+        {
+            var subject = certificate.Subject;
+            certificate.Dispose();
+            throw new SpiffeBundleFormatException(
+                string.Create(CultureInfo.InvariantCulture, $"Certificate {index} ({subject}) of the bundle of '{trustDomain}' is not a CA certificate: basicConstraints cA must be true."));
+        }
+
+        return certificate;
+    }
+
+    private static void DisposeAll(List<X509Certificate2> certificates)
+    {
+        foreach (var certificate in certificates)
+        {
+            certificate.Dispose();
+        }
     }
 
     internal static bool IsCertificateAuthority(X509Certificate2 certificate)

@@ -31,6 +31,7 @@ internal sealed class StructuralSchemaWalker
     private readonly List<ValidationIssue> _issues = [];
     private readonly List<string> _unchecked;
     private readonly bool _valueOnly;
+    private bool _skipRootIdentity;
 
     private StructuralSchemaWalker(bool valueOnly, List<string> uncheckedRules)
     {
@@ -58,14 +59,9 @@ internal sealed class StructuralSchemaWalker
         else if (obj["metadata"] is not null)
             Error("metadata", TypeMessage(obj["metadata"], "metadata", "object"));
 
-        var body = new JsonObject();
-        foreach (var (key, value) in obj)
-        {
-            if (key is not ("apiVersion" or "kind" or "metadata"))
-                body[key] = value?.DeepClone();
-        }
-
-        Walk(body, root, string.Empty);
+        // The root is walked in place (no copy without the identity fields): apiVersion, kind and metadata are skipped.
+        _skipRootIdentity = true;
+        Walk(obj, root, string.Empty);
     }
 
     private void WalkMetadata(JsonObject metadata)
@@ -165,6 +161,8 @@ internal sealed class StructuralSchemaWalker
 
     private void WalkObject(JsonObject obj, JsonObject schema, string path)
     {
+        var skipIdentity = _skipRootIdentity && path.Length == 0;
+        _skipRootIdentity = false;
         if (Integer(schema, "minProperties") is { } minProperties && obj.Count < minProperties)
             Error(path, $"Invalid value: {obj.Count}: {Display(path)} in body should have at least {minProperties} properties");
         if (Integer(schema, "maxProperties") is { } maxProperties && obj.Count > maxProperties)
@@ -184,6 +182,8 @@ internal sealed class StructuralSchemaWalker
         var preserveUnknown = Flag(schema, "x-kubernetes-preserve-unknown-fields");
         foreach (var (key, child) in obj)
         {
+            if (skipIdentity && key is "apiVersion" or "kind" or "metadata")
+                continue;
             if (properties?[key] is JsonObject propertySchema)
                 Walk(child, propertySchema, Child(path, key));
             else if (additional is JsonObject valueSchema)

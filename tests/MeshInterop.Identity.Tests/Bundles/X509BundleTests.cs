@@ -55,4 +55,52 @@ public sealed class X509BundleTests
         Assert.False(new X509Bundle(s_domain, [a]).ContentEquals(new X509Bundle(TrustDomain.Parse("other.org"), [a])));
         Assert.False(new X509Bundle(s_domain, [a]).ContentEquals(new X509Bundle(s_domain, [a, b])));
     }
+
+    [Fact]
+    public void ParsePem_CertificateBlocks_BecomeAuthoritiesOtherBlocksIgnored()
+    {
+        using var a = TestAuthorities.EcRoot("a");
+        using var b = TestAuthorities.RsaRoot("b");
+        var pem = a.ExportCertificatePem() + "\n-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n" + b.ExportCertificatePem();
+
+        var bundle = X509Bundle.ParsePem(s_domain, pem);
+
+        Assert.Equal(2, bundle.Authorities.Count);
+        Assert.True(bundle.ContainsAuthority(a));
+        Assert.True(bundle.ContainsAuthority(b));
+    }
+
+    [Fact]
+    public void ParsePem_NoCertificateOrLeafOrGarbage_Rejected()
+    {
+        using var leaf = TestAuthorities.EcLeaf("leaf");
+
+        Assert.Throws<SpiffeBundleFormatException>(() => X509Bundle.ParsePem(s_domain, "no pem here"));
+        Assert.Throws<SpiffeBundleFormatException>(() => X509Bundle.ParsePem(s_domain, leaf.ExportCertificatePem()));
+        Assert.Throws<SpiffeBundleFormatException>(() => X509Bundle.ParsePem(s_domain, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----"));
+        Assert.Throws<ArgumentException>(() => X509Bundle.ParsePem(default, string.Empty));
+    }
+
+    [Fact]
+    public void ParseDer_ConcatenatedCertificates_BecomeAuthorities_EmptyIsEmptyBundle()
+    {
+        using var a = TestAuthorities.EcRoot("a");
+        using var b = TestAuthorities.EcRoot("b");
+
+        var bundle = X509Bundle.ParseDer(s_domain, [.. a.RawData, .. b.RawData]);
+
+        Assert.Equal(2, bundle.Authorities.Count);
+        Assert.True(bundle.ContainsAuthority(b));
+        Assert.Empty(X509Bundle.ParseDer(s_domain, []).Authorities);
+    }
+
+    [Fact]
+    public void ParseDer_TruncatedOrTrailingBytes_Rejected()
+    {
+        using var a = TestAuthorities.EcRoot("a");
+
+        Assert.Throws<SpiffeBundleFormatException>(() => X509Bundle.ParseDer(s_domain, a.RawData.AsSpan(0, a.RawData.Length - 1)));
+        Assert.Throws<SpiffeBundleFormatException>(() => X509Bundle.ParseDer(s_domain, [.. a.RawData, 0x30]));
+        Assert.Throws<SpiffeBundleFormatException>(() => X509Bundle.ParseDer(s_domain, [0x02, 0x01, 0x00]));
+    }
 }

@@ -5,6 +5,7 @@ using k8s.Autorest;
 using k8s.Models;
 using MeshInterop.Istio.Internal.Kubernetes;
 using MeshInterop.Istio.Resources;
+using MeshInterop.Istio.Telemetry;
 using MeshInterop.Istio.Tests.Resources;
 using MeshInterop.Istio.Validation;
 using MeshInterop.Testing.FakeKubernetes;
@@ -317,6 +318,31 @@ public sealed class IstioObjectClientTests
             Group, "v1", "mesh-imports", "serviceentries", resourceVersion: list.ResourceVersion, onError: e => error = e, cancellationToken: ct))
             raw.Add(type);
         Assert.True(raw.Contains(WatchEventType.Error) || error is KubernetesException { Status.Code: 410 }, $"events: {string.Join(",", raw)}; error: {error}");
+    }
+
+    [Fact]
+    public async Task Requests_CountedByOperationKindAndOutcome()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await FakeIstioCluster.StartCurrentAsync(ct);
+        server.Admission = WebhookAdmission;
+        using var kubernetes = FakeIstioCluster.Client(server);
+        using var meters = new TestMeterFactory();
+        var client = new IstioObjectClient(kubernetes, new FakeTimeProvider(), new RecordingLogger(), new IstioMetrics(meters));
+
+        await client.ApplyAsync(Entry("mi-se-a", "*x.example"), IstioApiVersion.V1, dryRun: false, ct);
+        await Assert.ThrowsAsync<KubernetesApiException>(() => client.ApplyAsync(Entry("mi-se-b", "foo*.example"), IstioApiVersion.V1, dryRun: false, ct));
+        await Assert.ThrowsAsync<KubernetesApiException>(() => client.DeleteAsync(IstioResourceType.ServiceEntry, IstioApiVersion.V1, "mesh-imports", "mi-se-a", "wrong-uid", ct));
+        Assert.False(await client.DeleteAsync(IstioResourceType.ServiceEntry, IstioApiVersion.V1, "mesh-imports", "absent", "uid", ct));
+
+        var requests = meters.Measurements.Where(m => m.Instrument == "meshinterop.istio.api.requests").ToList();
+        Assert.All(requests, m => Assert.Equal("{request}", m.Unit));
+        Assert.Equal(
+            ["apply/success", "apply/invalid", "delete/conflict", "delete/not_found"],
+            requests.Select(m => $"{m.Tags["meshinterop.istio.operation"]}/{m.Tags["meshinterop.istio.outcome"]}"));
+        Assert.All(requests, m => Assert.Equal("ServiceEntry", m.Tags["meshinterop.istio.kind"]));
+        var warnings = Assert.Single(meters.Measurements, m => m.Instrument == "meshinterop.istio.api.warnings");
+        Assert.Equal(1, warnings.Value);
     }
 
     private static async Task<IstioWatchEvent> Next(IAsyncEnumerator<IstioWatchEvent> events)

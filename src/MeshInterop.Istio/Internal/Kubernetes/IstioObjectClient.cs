@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -6,6 +7,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using MeshInterop.Istio.Resources;
+using MeshInterop.Istio.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace MeshInterop.Istio.Internal.Kubernetes;
@@ -34,7 +36,7 @@ internal sealed record IstioWatchEvent(IstioWatchEventType Type, JsonObject? Obj
 /// never silently pruned), LIST by label, DELETE with a UID precondition, and WATCH with bookmarks that re-lists
 /// when the API server answers 410 Gone.
 /// </summary>
-internal sealed partial class IstioObjectClient(k8s.Kubernetes client, TimeProvider timeProvider, ILogger logger)
+internal sealed partial class IstioObjectClient(k8s.Kubernetes client, TimeProvider timeProvider, ILogger logger, IstioMetrics? metrics = null)
 {
     public const string FieldManager = "meshinterop";
 
@@ -47,6 +49,7 @@ internal sealed partial class IstioObjectClient(k8s.Kubernetes client, TimeProvi
         ArgumentNullException.ThrowIfNull(resource);
         var type = resource.ResourceType;
         var body = new V1Patch(resource.ToJson(version), V1Patch.PatchType.ApplyPatch);
+        using var activity = Start("Apply", type, resource.Metadata.Namespace, resource.Metadata.Name);
         HttpOperationResponse<object> response;
         try
         {
@@ -59,13 +62,14 @@ internal sealed partial class IstioObjectClient(k8s.Kubernetes client, TimeProvi
         {
             var error = KubernetesApiException.From(ex, $"Apply of {type.Kind} '{resource.Metadata.Namespace}/{resource.Metadata.Name}'");
             LogWarnings(Warnings(ex.Response.Headers), type, resource.Metadata);
-            throw error;
+            throw Failed(activity, "apply", type, error);
         }
 
         using (response)
         {
             var warnings = Warnings(response.Response.Headers);
             LogWarnings(warnings, type, resource.Metadata);
+            metrics?.Request("apply", type.Kind, "success");
             return new ApplyResult(ToJsonObject(response.Body), warnings, response.Response.StatusCode == HttpStatusCode.Created);
         }
     }
@@ -73,6 +77,7 @@ internal sealed partial class IstioObjectClient(k8s.Kubernetes client, TimeProvi
     public async Task<ListResult> ListAsync(IstioResourceType type, IstioApiVersion version, string? ns, string? labelSelector, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(type);
+        using var activity = Start("List", type, ns, null);
         HttpOperationResponse<object> response;
         try
         {
@@ -80,11 +85,12 @@ internal sealed partial class IstioObjectClient(k8s.Kubernetes client, TimeProvi
         }
         catch (HttpOperationException ex)
         {
-            throw KubernetesApiException.From(ex, $"List of {type.Kind} in '{ns ?? "(all namespaces)"}'");
+            throw Failed(activity, "list", type, KubernetesApiException.From(ex, $"List of {type.Kind} in '{ns ?? "(all namespaces)"}'"));
         }
 
         using (response)
         {
+            metrics?.Request("list", type.Kind, "success");
             var list = ToJsonObject(response.Body);
             var items = (list["items"] as JsonArray)?.OfType<JsonObject>().Select(i => (JsonObject)i.DeepClone()).ToList() ?? [];
             return new ListResult(items, (string?)list["metadata"]?["resourceVersion"] ?? string.Empty);
@@ -96,19 +102,22 @@ internal sealed partial class IstioObjectClient(k8s.Kubernetes client, TimeProvi
     {
         ArgumentNullException.ThrowIfNull(type);
         var options = new V1DeleteOptions { Preconditions = new V1Preconditions { Uid = uid } };
+        using var activity = Start("Delete", type, ns, name);
         try
         {
             using var response = await client.CustomObjects.DeleteNamespacedCustomObjectWithHttpMessagesAsync(
                 type.Group, IstioResourceType.VersionName(version), ns, type.Plural, name, options, cancellationToken: cancellationToken).ConfigureAwait(false);
+            metrics?.Request("delete", type.Kind, "success");
             return true;
         }
         catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
         {
+            metrics?.Request("delete", type.Kind, "not_found");
             return false;
         }
         catch (HttpOperationException ex)
         {
-            throw KubernetesApiException.From(ex, $"Delete of {type.Kind} '{ns}/{name}'");
+            throw Failed(activity, "delete", type, KubernetesApiException.From(ex, $"Delete of {type.Kind} '{ns}/{name}'"));
         }
     }
 
@@ -190,6 +199,7 @@ internal sealed partial class IstioObjectClient(k8s.Kubernetes client, TimeProvi
             if (expired || streamError is KubernetesException { Status.Code: 410 })
             {
                 Log.WatchExpired(logger, type.Kind, ns ?? "(all namespaces)", resourceVersion);
+                metrics?.WatchResync(type.Kind);
                 resourceVersion = null;
                 continue;
             }
@@ -240,8 +250,41 @@ internal sealed partial class IstioObjectClient(k8s.Kubernetes client, TimeProvi
         return text.Length >= 2 && text[0] == '"' && text[^1] == '"' ? text[1..^1].Replace("\\\"", "\"", StringComparison.Ordinal) : text;
     }
 
-    private void LogWarnings(IReadOnlyList<string> warnings, IstioResourceType type, IstioObjectMetadata metadata)
+    private static Activity? Start(string operation, IstioResourceType type, string? ns, string? name)
     {
+        var activity = IstioActivity.Source.StartActivity(IstioTelemetry.Name + "." + operation, ActivityKind.Client);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag(IstioTelemetryTags.Kind, type.Kind);
+            activity.SetTag("k8s.namespace.name", ns);
+            activity.SetTag("k8s.object.name", name);
+        }
+
+        return activity;
+    }
+
+    private KubernetesApiException Failed(Activity? activity, string operation, IstioResourceType type, KubernetesApiException error)
+    {
+        var outcome = error.StatusCode switch
+        {
+            HttpStatusCode.NotFound => "not_found",
+            HttpStatusCode.Conflict => "conflict",
+            HttpStatusCode.UnprocessableEntity or HttpStatusCode.BadRequest => "invalid",
+            _ => "error",
+        };
+        metrics?.Request(operation, type.Kind, outcome);
+        if (activity is not null)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, error.Reason);
+            activity.SetTag(IstioTelemetryTags.ErrorType, ((int)error.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return error;
+    }
+
+    private void LogWarnings(List<string> warnings, IstioResourceType type, IstioObjectMetadata metadata)
+    {
+        metrics?.Warnings(type.Kind, warnings.Count);
         foreach (var warning in warnings)
             Log.ApplyWarning(logger, type.Kind, metadata.Namespace, metadata.Name, warning);
     }
