@@ -1,3 +1,4 @@
+using MeshInterop.Catalog.Validation;
 namespace MeshInterop.Protocol;
 
 /// <summary>

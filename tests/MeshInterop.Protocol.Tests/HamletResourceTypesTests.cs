@@ -1,3 +1,4 @@
+using MeshInterop.Catalog.Validation;
 namespace MeshInterop.Protocol.Tests;
 
 public sealed class HamletResourceTypesTests
@@ -37,6 +38,6 @@ public sealed class HamletResourceTypesTests
     {
         Assert.Equal(HamletResourceTypes.V1Alpha1FederatedService, HamletResourceTypes.TypeUrl(HamletResourceVersion.V1Alpha1));
         Assert.Equal(HamletResourceTypes.V1Alpha2FederatedService, HamletResourceTypes.TypeUrl(HamletResourceVersion.V1Alpha2));
-        Assert.Throws<ArgumentOutOfRangeException>(() => HamletResourceTypes.TypeUrl(default));
+        Assert.Throws<ArgumentOutOfRangeException>(() => HamletResourceTypes.TypeUrl((HamletResourceVersion)99));
     }
 }

@@ -1,3 +1,4 @@
+using MeshInterop.Catalog.Validation;
 namespace MeshInterop.Protocol.Internal;
 
 /// <summary>The settings one owner stream runs with, resolved from the owner options.</summary>

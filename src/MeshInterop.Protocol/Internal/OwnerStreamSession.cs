@@ -1,3 +1,4 @@
+using MeshInterop.Catalog.Validation;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;

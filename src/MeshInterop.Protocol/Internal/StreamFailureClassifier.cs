@@ -17,7 +17,7 @@ internal enum StreamFailureKind
 /// The MeshInterop client classification of how a stream ended (protocol reference 3.1 and G14):
 /// <c>Unauthenticated</c>, <c>PermissionDenied</c>, <c>InvalidArgument</c> and <c>Unimplemented</c> are
 /// fatal, and so, by default, is a TLS authentication failure, which gRPC reports as <c>Unavailable</c>
-/// with the handshake's exception inside. Everything else, including an <c>OK</c> end of stream, retries.
+/// (or <c>Internal</c>) with the handshake's exception inside. Everything else, including an <c>OK</c> end of stream, retries.
 /// </summary>
 internal static class StreamFailureClassifier
 {
@@ -28,20 +28,16 @@ internal static class StreamFailureClassifier
             return StreamFailureKind.Retryable;
         }
 
-        if (failure is RpcException rpc)
+        // Checked before the status code: depending on where the handshake fails, grpc-dotnet reports it as
+        // Unavailable or Internal, always with the AuthenticationException inside.
+        if (tlsFailuresAreFatal && IsTlsAuthenticationFailure(failure))
         {
-            switch (rpc.StatusCode)
-            {
-                case StatusCode.Unauthenticated or StatusCode.PermissionDenied or StatusCode.InvalidArgument or StatusCode.Unimplemented:
-                    return StreamFailureKind.Fatal;
-                case StatusCode.Unavailable when tlsFailuresAreFatal && IsTlsAuthenticationFailure(rpc):
-                    return StreamFailureKind.Fatal;
-                default:
-                    return StreamFailureKind.Retryable;
-            }
+            return StreamFailureKind.Fatal;
         }
 
-        return tlsFailuresAreFatal && IsTlsAuthenticationFailure(failure) ? StreamFailureKind.Fatal : StreamFailureKind.Retryable;
+        return failure is RpcException { StatusCode: StatusCode.Unauthenticated or StatusCode.PermissionDenied or StatusCode.InvalidArgument or StatusCode.Unimplemented }
+            ? StreamFailureKind.Fatal
+            : StreamFailureKind.Retryable;
     }
 
     /// <summary>Finds a TLS handshake or certificate failure anywhere in the exception chain.</summary>

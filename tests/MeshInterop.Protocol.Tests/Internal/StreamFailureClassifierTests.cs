@@ -36,6 +36,15 @@ public sealed class StreamFailureClassifierTests
     }
 
     [Fact]
+    public void Classify_InternalCausedByTlsAuthentication_IsFatal()
+    {
+        var handshake = new HttpRequestException("The SSL connection could not be established.", new AuthenticationException("remote certificate rejected"));
+        var failure = new RpcException(new Status(StatusCode.Internal, "Error starting gRPC call.", handshake));
+
+        Assert.Equal(StreamFailureKind.Fatal, StreamFailureClassifier.Classify(failure, tlsFailuresAreFatal: true));
+    }
+
+    [Fact]
     public void Classify_PlainUnavailable_IsRetryable()
     {
         var refused = new RpcException(new Status(StatusCode.Unavailable, "Connection refused", new HttpRequestException("refused")));

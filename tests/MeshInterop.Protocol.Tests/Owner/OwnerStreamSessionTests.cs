@@ -1,3 +1,4 @@
+using MeshInterop.Catalog.Validation;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using MeshInterop.Protocol.Internal;
