@@ -28,7 +28,6 @@ internal enum ConsulEdition
 internal sealed partial class ConsulHttpClient
 {
     private const string TokenHeader = "X-Consul-Token";
-    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json") { CharSet = "utf-8" };
 
     private readonly HttpClient _http;
     private readonly ConsulClientOptions _options;
@@ -279,9 +278,7 @@ internal sealed partial class ConsulHttpClient
             Add("release", release);
         }
 
-        var content = new ByteArrayContent(value.ToArray());
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        return await WriteBoolAsync(HttpMethod.Put, "/v1/kv/{key}", query.ToString(), content, cancellationToken).ConfigureAwait(false);
+        return await WriteBoolAsync(HttpMethod.Put, "/v1/kv/{key}", query.ToString(), new RequestBody(value.ToArray(), "application/octet-stream"), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<bool> DeleteKeyAsync(string key, ulong? cas, CancellationToken cancellationToken)
@@ -343,7 +340,7 @@ internal sealed partial class ConsulHttpClient
         return new QueryResult<T?>(value, answer.Meta, HashBody(answer.Body.Span));
     }
 
-    private async Task<bool> WriteBoolAsync(HttpMethod method, string route, string path, HttpContent? content, CancellationToken cancellationToken)
+    private async Task<bool> WriteBoolAsync(HttpMethod method, string route, string path, RequestBody? content, CancellationToken cancellationToken)
     {
         var answer = await SendAsync(method, route, path, content, true, null, namespaced: true, cancellationToken).ConfigureAwait(false);
         EnsureSuccess(answer, isWrite: true);
@@ -415,7 +412,7 @@ internal sealed partial class ConsulHttpClient
         public string Operation => Method + " " + Route;
     }
 
-    private async Task<Answer> SendAsync(HttpMethod method, string route, string pathAndQuery, HttpContent? content, bool isWrite,
+    private async Task<Answer> SendAsync(HttpMethod method, string route, string pathAndQuery, RequestBody? content, bool isWrite,
         TimeSpan? wait, bool namespaced, CancellationToken cancellationToken, string? namespaceOverride = null)
     {
         var operation = method.Method + " " + route;
@@ -441,7 +438,7 @@ internal sealed partial class ConsulHttpClient
         }
     }
 
-    private async Task<Answer> SendOnceAsync(HttpMethod method, string route, string operation, string pathAndQuery, HttpContent? content,
+    private async Task<Answer> SendOnceAsync(HttpMethod method, string route, string operation, string pathAndQuery, RequestBody? content,
         bool isWrite, TimeSpan deadline, CancellationToken cancellationToken)
     {
         using var activity = ConsulActivity.Source.StartActivity("MeshInterop.Consul.Request", ActivityKind.Client);
@@ -454,7 +451,14 @@ internal sealed partial class ConsulHttpClient
         var started = _timeProvider.GetTimestamp();
         using var deadlineSource = new CancellationTokenSource(deadline, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadlineSource.Token);
-        using var request = new HttpRequestMessage(method, new Uri(_baseAddress, pathAndQuery)) { Content = content };
+        // A fresh content per attempt: the request disposes its content, and a retry with a rotated token resends the body.
+        using var request = new HttpRequestMessage(method, new Uri(_baseAddress, pathAndQuery));
+        if (content is { } payload)
+        {
+            request.Content = new ByteArrayContent(payload.Bytes);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue(payload.MediaType) { CharSet = payload.MediaType == "application/json" ? "utf-8" : null };
+        }
+
         var token = CurrentToken();
         if (token is not null)
         {
@@ -585,12 +589,11 @@ internal sealed partial class ConsulHttpClient
         }
     }
 
-    private static ByteArrayContent Serialize<T>(T value, JsonTypeInfo<T> typeInfo)
-    {
-        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(value, typeInfo));
-        content.Headers.ContentType = JsonContentType;
-        return content;
-    }
+    private static RequestBody Serialize<T>(T value, JsonTypeInfo<T> typeInfo) =>
+        new(JsonSerializer.SerializeToUtf8Bytes(value, typeInfo), "application/json");
+
+    /// <summary>A request body kept as bytes, so that each attempt gets its own content.</summary>
+    private readonly record struct RequestBody(byte[] Bytes, string MediaType);
 
     private static string HashBody(ReadOnlySpan<byte> body) => Convert.ToHexString(SHA256.HashData(body));
 

@@ -165,9 +165,15 @@ public sealed class ConsulHttpClientTests : IAsyncLifetime
             await File.WriteAllTextAsync(tokenFile, "new-token\n", ct);
 
             var services = await rotating.Client.GetServicesAsync(ConsulQuery.Default, ct);
+            _server.AddToken("newer-token", "accessor-newer", AclRule.NodePrefix(string.Empty, AclLevel.Write), AclRule.ServicePrefix(string.Empty, AclLevel.Write));
+            await File.WriteAllTextAsync(tokenFile, "newer-token\n", ct);
+            _server.RemoveToken("new-token");
+            var registered = await rotating.Client.RegisterAsync(Registration("n1", "orders", "orders-1"), ct);
 
+            Assert.True(registered);
             Assert.Contains("consul", services.Value.Keys);
             Assert.Equal(["old-token", "new-token"], _server.Requests.Where(r => r.Path == "/v1/catalog/services").Skip(1).Select(r => r.TokenHeader));
+            Assert.Equal(["new-token", "newer-token"], _server.Requests.Where(r => r.Path == "/v1/catalog/register").Select(r => r.TokenHeader));
             Assert.Contains(rotating.Logger.Collector.GetSnapshot(), r => r.Id.Name == "TokenReloaded");
         }
         finally
