@@ -163,6 +163,31 @@ internal sealed partial class ConsulHttpClient
         ReadAsync("/v1/health/service/{name}", "v1/health/service/" + Segment(service, nameof(service)), query,
             ConsulJsonContext.Default.ListServiceEntry, absentOn404: false, cancellationToken)!;
 
+    // ---- cluster peering views -------------------------------------------------------------------------------------
+
+    /// <summary>Reads <c>/v1/exported-services</c> (needs <c>mesh:read</c>); null on servers that do not have the route (404), which then read the config entry.</summary>
+    public async Task<QueryResult<List<ResolvedExportedService>?>> GetExportedServicesAsync(ConsulQuery query, CancellationToken cancellationToken) =>
+        await ReadAsync("/v1/exported-services", "v1/exported-services", query, ConsulJsonContext.Default.ListResolvedExportedService, absentOn404: true, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Reads <c>/v1/imported-services</c>, accepting both shapes: CE answers an array, Enterprise an object with
+    /// <c>ImportedServices</c>; the first JSON token decides.
+    /// </summary>
+    public async Task<QueryResult<List<ImportedService>>> GetImportedServicesAsync(ConsulQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var (pathAndQuery, wait) = AppendQuery("v1/imported-services", query);
+        var answer = await SendAsync(HttpMethod.Get, "/v1/imported-services", pathAndQuery, null, false, wait, namespaced: true, cancellationToken, query.Namespace).ConfigureAwait(false);
+        EnsureSuccess(answer, isWrite: false);
+        var first = answer.Body.Span.TrimStart(" \t\r\n"u8);
+        var services = first.IsEmpty || first[0] == (byte)'n'
+            ? []
+            : first[0] == (byte)'['
+                ? Deserialize(answer, ConsulJsonContext.Default.ListImportedService, "GET /v1/imported-services") ?? []
+                : Deserialize(answer, ConsulJsonContext.Default.ImportedServicesEnvelope, "GET /v1/imported-services")?.ImportedServices ?? [];
+        return new QueryResult<List<ImportedService>>(services, answer.Meta, HashBody(answer.Body.Span));
+    }
+
     // ---- config entries ----------------------------------------------------------------------------------------------
 
     /// <summary>Reads one config entry; a 404 (<c>Config entry not found</c>) means absent and gives a null value, not an exception.</summary>
@@ -399,6 +424,11 @@ internal sealed partial class ConsulHttpClient
         if (query.Filter is { } filter)
         {
             Add("filter", filter);
+        }
+
+        if (query.Peer is { } peer)
+        {
+            Add("peer", peer);
         }
 
         return (builder.ToString(), wait);

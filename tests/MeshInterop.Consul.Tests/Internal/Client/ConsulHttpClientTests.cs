@@ -387,4 +387,55 @@ public sealed class ConsulHttpClientTests : IAsyncLifetime
             Client.GetHealthServiceAsync("orders", new ConsulQuery { Filter = "Service.Port > 80" }, TestContext.Current.CancellationToken));
         Assert.Equal(ConsulRetryClass.Bug, error.RetryClass);
     }
+
+    [Theory]
+    [InlineData(DoubleEdition.Community)]
+    [InlineData(DoubleEdition.Enterprise)]
+    public async Task PeeredServices_LiveInTheirOwnStore_AndBothImportedShapesDecode(DoubleEdition edition)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        _server.Edition = edition;
+        using var client = ConsulTestClient.Create(_server.Address, _time);
+        await client.Client.DetectEditionAsync(ct);
+        _server.AddPeeredInstance("west-dc", "west-node-1", "billing-1", "billing", 9090, "warning");
+
+        var local = await client.Client.GetHealthServiceAsync("billing", ConsulQuery.Default, ct);
+        var peered = await client.Client.GetHealthServiceAsync("billing", new ConsulQuery { Peer = "west-dc" }, ct);
+        var imported = await client.Client.GetImportedServicesAsync(ConsulQuery.Default, ct);
+
+        Assert.Empty(local.Value);
+        var entry = Assert.Single(peered.Value);
+        Assert.Equal(("west-dc", "west-dc"), (entry.Service!.PeerName, entry.Node!.PeerName));
+        Assert.Equal("billing-1:overall-check", Assert.Single(entry.Checks!).CheckID);
+        var service = Assert.Single(imported.Value);
+        Assert.Equal(("billing", "west-dc"), (service.Service, service.SourcePeer));
+        Assert.Equal(edition == DoubleEdition.Enterprise ? "default" : null, service.Partition);
+    }
+
+    [Fact]
+    public async Task ExportedServicesView_ResolvesWildcardAndConsumers()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await Client.RegisterAsync(Registration("n1", "billing", "billing-1"), ct);
+        await Client.RegisterAsync(Registration("n1", "orders", "orders-1"), ct);
+        await Client.SetConfigEntryAsync(new ConfigEntry
+        {
+            Kind = "exported-services",
+            Name = "default",
+            Fields = new()
+            {
+                ["Services"] = System.Text.Json.JsonSerializer.SerializeToElement(new object[]
+                {
+                    new { Name = "billing", Consumers = new[] { new { Peer = "meshinterop-emea" } } },
+                    new { Name = "*", Consumers = new[] { new { Peer = "west-dc" } } },
+                }),
+            },
+        }, cas: null, ct);
+
+        var view = await Client.GetExportedServicesAsync(ConsulQuery.Default, ct);
+
+        Assert.Equal(["billing", "orders"], view.Value!.Select(v => v.Service));
+        Assert.Equal(["meshinterop-emea", "west-dc"], view.Value![0].Consumers!.Peers);
+        Assert.Equal(["west-dc"], view.Value![1].Consumers!.Peers);
+    }
 }
