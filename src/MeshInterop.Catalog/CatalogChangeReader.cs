@@ -76,7 +76,8 @@ public sealed class CatalogChangeReader : IDisposable
     {
         while (await WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (TryRead(out var batch))
+            // Disposal from another thread between the wait and the read ends the stream instead of throwing.
+            if (!_disposed.Task.IsCompleted && TryRead(out var batch))
             {
                 yield return batch;
             }

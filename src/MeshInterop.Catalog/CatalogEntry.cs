@@ -54,11 +54,29 @@ public sealed record CatalogEntry
 
     /// <summary>Gets the service name: the v1alpha2 <c>name</c>, or the v1alpha1 display name.</summary>
     /// <value>The default value is the empty string.</value>
-    public string Name { get; init; } = string.Empty;
+    /// <exception cref="ArgumentNullException">The value set is <see langword="null"/>.</exception>
+    public string Name
+    {
+        get;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            field = value;
+        }
+    } = string.Empty;
 
     /// <summary>Gets the fully qualified DNS name consumers use to reach the service.</summary>
     /// <value>The default value is the empty string (a v1alpha1 import without FQDN is stored but not projected).</value>
-    public string Fqdn { get; init; } = string.Empty;
+    /// <exception cref="ArgumentNullException">The value set is <see langword="null"/>.</exception>
+    public string Fqdn
+    {
+        get;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            field = value;
+        }
+    } = string.Empty;
 
     /// <summary>Gets the free-text description.</summary>
     /// <value>The default value is the empty string.</value>
@@ -440,7 +458,8 @@ public sealed record CatalogEntry
             port.AddTo(ref hasher);
         }
 
-        hasher.Add(Locality?.Region ?? "\0");
+        hasher.Add(Locality is null ? 0 : 1);
+        hasher.Add(Locality?.Region ?? string.Empty);
         hasher.Add(Locality?.Zone ?? string.Empty);
         hasher.Add(Locality?.Subzone ?? string.Empty);
         hasher.Add((int)Health);

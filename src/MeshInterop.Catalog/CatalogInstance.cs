@@ -14,7 +14,16 @@ public sealed record CatalogInstance
     private readonly StringMap _metadata;
 
     /// <summary>Gets the instance ID, unique among the service's instances.</summary>
-    public required string Id { get; init; }
+    /// <exception cref="ArgumentNullException">The value set is <see langword="null"/>.</exception>
+    public required string Id
+    {
+        get;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            field = value;
+        }
+    }
 
     /// <summary>Gets the protocol, one of <see cref="ServiceProtocols.All"/> when valid, in canonical upper case.</summary>
     public required string Protocol
@@ -41,7 +50,16 @@ public sealed record CatalogInstance
 
     /// <summary>Gets the free-text description.</summary>
     /// <value>The default value is the empty string.</value>
-    public string Description { get; init; } = string.Empty;
+    /// <exception cref="ArgumentNullException">The value set is <see langword="null"/>.</exception>
+    public string Description
+    {
+        get;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            field = value;
+        }
+    } = string.Empty;
 
     /// <summary>
     /// Gets the DNS label derived from <see cref="Id"/> for the per-instance registry name (reference section 7.3):

@@ -99,6 +99,15 @@ public static class CatalogDiffer
         var hasRight = right.MoveNext();
         while (hasLeft || hasRight)
         {
+            // Hash first: equal content hashes (which cover the key) settle an unchanged pair without reading
+            // either key string, which is most of the cost of comparing two large catalogs.
+            if (hasLeft && hasRight && (ReferenceEquals(left.Current, right.Current) || left.Current.ContentHash == right.Current.ContentHash))
+            {
+                hasLeft = left.MoveNext();
+                hasRight = right.MoveNext();
+                continue;
+            }
+
             var c = !hasLeft ? 1 : !hasRight ? -1 : left.Current.Key.CompareTo(right.Current.Key);
             if (c < 0)
             {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Immutable;
 using MeshInterop.Catalog.Diff;
 
@@ -127,20 +128,18 @@ internal sealed class EntryTree
         }
 
         var branch = (Branch)node;
-        List<Node>? children = null;
+        var before = changes.Count;
+        var children = new List<Node>(branch.Children.Length + 4);
         var touchedSmall = false;
         var w = 0;
         for (var c = 0; c < branch.Children.Length; c++)
         {
             // Writes for child c: keys below the next child's minimum (the first child also takes keys below its own).
-            var end = w;
-            if (c == branch.Children.Length - 1)
-            {
-                end = writes.Length;
-            }
-            else
+            var end = writes.Length;
+            if (c < branch.Children.Length - 1)
             {
                 var limit = branch.MinKeys[c + 1];
+                end = w;
                 while (end < writes.Length && writes[end].Key < limit)
                 {
                     end++;
@@ -149,37 +148,24 @@ internal sealed class EntryTree
 
             if (end == w)
             {
-                children?.Add(branch.Children[c]);
+                children.Add(branch.Children[c]);
                 continue;
             }
 
-            var before = changes.Count;
-            var produced = new List<Node>(2);
-            UpdateNode(branch.Children[c], writes[w..end], changes, produced);
+            var mark = children.Count;
+            var changesBefore = changes.Count;
+            UpdateNode(branch.Children[c], writes[w..end], changes, children);
             w = end;
-            if (changes.Count == before)
+            if (changes.Count != changesBefore)
             {
-                children?.Add(branch.Children[c]);
-                continue;
-            }
-
-            if (children is null)
-            {
-                children = new List<Node>(branch.Children.Length + 2);
-                for (var k = 0; k < c; k++)
+                for (var k = mark; k < children.Count; k++)
                 {
-                    children.Add(branch.Children[k]);
+                    touchedSmall |= children[k].Width < MinFill;
                 }
-            }
-
-            foreach (var child in produced)
-            {
-                touchedSmall |= child.Width < MinFill;
-                children.Add(child);
             }
         }
 
-        if (children is null)
+        if (changes.Count == before)
         {
             output.Add(branch);
             return;
@@ -190,58 +176,73 @@ internal sealed class EntryTree
             MergeSmall(children);
         }
 
-        foreach (var (start, length) in Chunks(children.Count, MaxBranch))
+        var pieces = Pieces(children.Count, MaxBranch);
+        for (int p = 0, start = 0; p < pieces; p++)
         {
-            output.Add(new Branch([.. children.GetRange(start, length)]));
+            var length = (children.Count - start) / (pieces - p);
+            output.Add(new Branch(children.GetRange(start, length).ToArray()));
+            start += length;
         }
     }
 
     private static void UpdateLeaf(Leaf leaf, ReadOnlySpan<EntryWrite> writes, ImmutableArray<CatalogChange>.Builder changes, List<Node> output)
     {
-        var keys = new List<ServiceKey>(leaf.Keys.Length + writes.Length);
-        var values = new List<CatalogEntry>(leaf.Keys.Length + writes.Length);
-        var changed = false;
-        int i = 0, j = 0;
-        while (i < leaf.Keys.Length || j < writes.Length)
+        var capacity = leaf.Keys.Length + writes.Length;
+        var keys = ArrayPool<ServiceKey>.Shared.Rent(capacity);
+        var values = ArrayPool<CatalogEntry>.Shared.Rent(capacity);
+        try
         {
-            var c = i == leaf.Keys.Length ? 1 : j == writes.Length ? -1 : leaf.Keys[i].CompareTo(writes[j].Key);
-            if (c < 0)
+            var count = 0;
+            var changed = false;
+            int i = 0, j = 0;
+            while (i < leaf.Keys.Length || j < writes.Length)
             {
-                keys.Add(leaf.Keys[i]);
-                values.Add(leaf.Values[i]);
-                i++;
-                continue;
+                var c = i == leaf.Keys.Length ? 1 : j == writes.Length ? -1 : leaf.Keys[i].CompareTo(writes[j].Key);
+                if (c < 0)
+                {
+                    keys[count] = leaf.Keys[i];
+                    values[count++] = leaf.Values[i++];
+                    continue;
+                }
+
+                var write = writes[j++];
+                var old = c == 0 ? leaf.Values[i++] : null;
+                var next = write.Value;
+                if (old is not null && next is not null && (ReferenceEquals(old, next) || old.Equals(next)))
+                {
+                    next = old;     // unchanged content keeps the existing instance, so later reference checks stay cheap
+                }
+                else if (old is not null || next is not null)
+                {
+                    changes.Add(CatalogChange.Create(write.Key, old, next));
+                    changed = true;
+                }
+
+                if (next is not null)
+                {
+                    keys[count] = write.Key;
+                    values[count++] = next;
+                }
             }
 
-            var write = writes[j++];
-            var old = c == 0 ? leaf.Values[i++] : null;
-            var next = write.Value;
-            if (old is not null && next is not null && (ReferenceEquals(old, next) || old.Equals(next)))
+            if (!changed)
             {
-                next = old;     // unchanged content keeps the existing instance, so later reference checks stay cheap
-            }
-            else if (old is not null || next is not null)
-            {
-                changes.Add(CatalogChange.Create(write.Key, old, next));
-                changed = true;
+                output.Add(leaf);
+                return;
             }
 
-            if (next is not null)
+            var pieces = Pieces(count, MaxLeaf);
+            for (int p = 0, start = 0; p < pieces; p++)
             {
-                keys.Add(write.Key);
-                values.Add(next);
+                var length = (count - start) / (pieces - p);
+                output.Add(new Leaf(keys.AsSpan(start, length).ToArray(), values.AsSpan(start, length).ToArray()));
+                start += length;
             }
         }
-
-        if (!changed)
+        finally
         {
-            output.Add(leaf);
-            return;
-        }
-
-        foreach (var (start, length) in Chunks(keys.Count, MaxLeaf))
-        {
-            output.Add(new Leaf([.. keys.GetRange(start, length)], [.. values.GetRange(start, length)]));
+            ArrayPool<ServiceKey>.Shared.Return(keys, clearArray: true);
+            ArrayPool<CatalogEntry>.Shared.Return(values, clearArray: true);
         }
     }
 
@@ -306,15 +307,13 @@ internal sealed class EntryTree
         return level.Count == 0 ? null : level[0];
     }
 
+    /// <summary>The fewest near-equal pieces of at most <paramref name="max"/> that <paramref name="count"/> items split into.</summary>
+    private static int Pieces(int count, int max) => (count + max - 1) / max;
+
     /// <summary>Splits <paramref name="count"/> items into the fewest near-equal chunks of at most <paramref name="max"/>.</summary>
     private static IEnumerable<(int Start, int Length)> Chunks(int count, int max)
     {
-        if (count == 0)
-        {
-            yield break;
-        }
-
-        var pieces = (count + max - 1) / max;
+        var pieces = Pieces(count, max);
         var start = 0;
         for (var p = 0; p < pieces; p++)
         {
