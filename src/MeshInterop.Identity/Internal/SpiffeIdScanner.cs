@@ -237,23 +237,15 @@ internal static class SpiffeIdScanner
                 : Encoding.ASCII.GetString(MemoryMarshal.Cast<T, byte>(s));   // validated: ASCII only
         }
 
-        char[]? rented = null;
-        var buffer = s.Length <= 512 ? stackalloc char[512] : (rented = ArrayPool<char>.Shared.Rent(s.Length));
-        buffer = buffer[..s.Length];
-        for (var i = 0; i < s.Length; i++)
+        return string.Create(s.Length, new FoldSource<T>(s, scan.TrustDomainEnd), static (buffer, source) =>
         {
-            var c = (char)int.CreateTruncating(s[i]);
-            // Fold only what was already checked to be ASCII A-Z, and only in the scheme and trust domain (ID-11).
-            buffer[i] = i < scan.TrustDomainEnd && char.IsAsciiLetterUpper(c) ? (char)(c | 0x20) : c;
-        }
-
-        var result = new string(buffer);
-        if (rented is not null)
-        {
-            ArrayPool<char>.Shared.Return(rented);
-        }
-
-        return result;
+            for (var i = 0; i < buffer.Length; i++)
+            {
+                var c = (char)int.CreateTruncating(source.Input[i]);
+                // Fold only what was already checked to be ASCII A-Z, and only in the scheme and trust domain (ID-11).
+                buffer[i] = i < source.FoldEnd && char.IsAsciiLetterUpper(c) ? (char)(c | 0x20) : c;
+            }
+        });
     }
 
     private static int ScanScheme<T>(ReadOnlySpan<T> s, bool lenient, out bool folded)
@@ -328,4 +320,13 @@ internal static class SpiffeIdScanner
     private static SearchValues<T> SegmentSet<T>()
         where T : unmanaged, IBinaryInteger<T>
         => typeof(T) == typeof(char) ? (SearchValues<T>)(object)s_segmentChars : (SearchValues<T>)(object)s_segmentBytes;
+
+    /// <summary>The input of <see cref="Materialize"/> and how far ASCII case folding applies.</summary>
+    private readonly ref struct FoldSource<T>(ReadOnlySpan<T> input, int foldEnd)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        public ReadOnlySpan<T> Input { get; } = input;
+
+        public int FoldEnd { get; } = foldEnd;
+    }
 }
