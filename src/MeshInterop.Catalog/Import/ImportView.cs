@@ -57,6 +57,16 @@ public sealed class ImportView
         }
     }
 
+    /// <summary>Gets the number of current conflicts, for the conflicts gauge.</summary>
+    internal int ConflictCount
+    {
+        get
+        {
+            lock (_gate)
+                return _conflicts.Count;
+        }
+    }
+
     /// <summary>
     /// Adds or replaces the import <paramref name="entry"/> (keyed by <see cref="CatalogEntry.Key"/>, its key at the peer)
     /// from <paramref name="peer"/>. A new import is stamped with a first-seen time that it keeps until it is removed.

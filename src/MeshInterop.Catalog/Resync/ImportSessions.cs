@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using MeshInterop.Catalog.Import;
 using MeshInterop.Catalog.Resync.Internal;
 
@@ -26,6 +27,7 @@ public sealed class ImportSessions : IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly Action<ImportViewChanges> _publish;
     private readonly Dictionary<string, PeerSession> _sessions = new(StringComparer.Ordinal);
+    private readonly ImportSessionMetrics? _metrics;
     private bool _disposed;
 
     /// <summary>Initializes the bookkeeping for every peer of <paramref name="view"/>.</summary>
@@ -33,9 +35,10 @@ public sealed class ImportSessions : IDisposable
     /// <param name="options">Grace period and disconnected TTL; copied, later changes have no effect.</param>
     /// <param name="timeProvider">The clock that drives grace periods and expiry.</param>
     /// <param name="publish">Receives every non-empty change to the view, in order.</param>
-    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <param name="meterFactory">Creates the <see cref="ImportTelemetry.MeterName"/> meter; <see langword="null"/> records no metrics.</param>
+    /// <exception cref="ArgumentNullException">An argument other than <paramref name="meterFactory"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The options are invalid; the message names every problem.</exception>
-    public ImportSessions(ImportView view, ImportSessionOptions options, TimeProvider timeProvider, Action<ImportViewChanges> publish)
+    public ImportSessions(ImportView view, ImportSessionOptions options, TimeProvider timeProvider, Action<ImportViewChanges> publish, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(view);
         ArgumentNullException.ThrowIfNull(options);
@@ -53,6 +56,7 @@ public sealed class ImportSessions : IDisposable
         _disconnectedTtl = options.DisconnectedTtl is { } ttl && ttl > TimeSpan.Zero ? ttl : null;
         _timeProvider = timeProvider;
         _publish = publish;
+        _metrics = meterFactory is null ? null : new ImportSessionMetrics(meterFactory, view);
     }
 
     /// <summary>Gets the exception the publish callback threw during a timer-driven sweep or expiry, if any.</summary>
@@ -87,6 +91,8 @@ public sealed class ImportSessions : IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (!_sessions.TryGetValue(peer, out var session))
                 _sessions[peer] = session = new PeerSession(peer);
+            if (session.State == ImportSessionState.Resyncing)
+                _metrics?.ResyncEnded(peer, ImportSessionMetrics.Abandoned, 0);
             session.StopTimers();
             session.Generation++;
             session.State = ImportSessionState.Resyncing;
@@ -94,7 +100,7 @@ public sealed class ImportSessions : IDisposable
             session.Announced = announcedCount >= 0 ? announcedCount : null;
             session.Received = 0;
             if (session.Announced == 0)
-                Publish(Sweep(session));
+                Publish(Sweep(session, ImportSessionMetrics.Announced));
             else if (session.Announced is null)
                 ArmGraceTimer(session);
         }
@@ -171,6 +177,8 @@ public sealed class ImportSessions : IDisposable
                 _sessions[peer] = session = new PeerSession(peer);
             if (session.State == ImportSessionState.Disconnected)
                 return;
+            if (session.State == ImportSessionState.Resyncing)
+                _metrics?.ResyncEnded(peer, ImportSessionMetrics.Abandoned, 0);
             session.StopTimers();
             session.Generation++;
             session.State = ImportSessionState.Disconnected;
@@ -227,7 +235,7 @@ public sealed class ImportSessions : IDisposable
         if (session.Announced is null)
             ArmGraceTimer(session);
         else if (session.Received >= session.Announced)
-            Publish(Sweep(session));
+            Publish(Sweep(session, ImportSessionMetrics.Announced));
     }
 
     // Each message from the peer is news: the grace period restarts from it.
@@ -249,7 +257,7 @@ public sealed class ImportSessions : IDisposable
         {
             if (_disposed || session.Generation != generation || session.State != ImportSessionState.Resyncing)
                 return;
-            PublishFromTimer(Sweep(session));
+            PublishFromTimer(Sweep(session, ImportSessionMetrics.GracePeriod));
         }
     }
 
@@ -261,12 +269,13 @@ public sealed class ImportSessions : IDisposable
                 return;
             session.StopTimers();
             _sessions.Remove(session.Peer);
+            _metrics?.Expired(session.Peer, _view.GetPeerKeys(session.Peer).Count);
             PublishFromTimer(_view.RemovePeer(session.Peer));
         }
     }
 
     /// <summary>Completes the resync: removes exactly the imports of the peer that it did not assert.</summary>
-    private ImportViewChanges Sweep(PeerSession session)
+    private ImportViewChanges Sweep(PeerSession session, string outcome)
     {
         var asserted = session.Asserted!;
         session.Asserted = null;
@@ -274,6 +283,7 @@ public sealed class ImportSessions : IDisposable
         session.GraceTimer?.Dispose();
         session.GraceTimer = null;
         var stale = _view.GetPeerKeys(session.Peer).Where(k => !asserted.Contains(k)).ToArray();
+        _metrics?.ResyncEnded(session.Peer, outcome, stale.Length);
         return stale.Length == 0 ? ImportViewChanges.None : _view.RemoveRange(session.Peer, stale);
     }
 

@@ -303,6 +303,32 @@ public sealed class ImportSessionsTests : IDisposable
         Assert.Equal(["x"], view.GetPeerKeys("a").Select(k => k.Name));
     }
 
+    [Fact]
+    public void Metrics_ResyncsSweepsExpiriesAndGauges_AreRecordedWithPeerAndUnit()
+    {
+        using var meters = new RecordingMeterFactory();
+        var view = new ImportView(ImportNamingPolicy.Default, ImportCollisionPolicy.EarliestWins, _time);
+        using var sessions = new ImportSessions(view,
+            new ImportSessionOptions { SnapshotGracePeriod = Grace, DisconnectedTtl = TimeSpan.FromHours(1) }, _time, _ => { }, meters);
+        Connect(sessions, "a", 3, "x", "y", "z");
+        Connect(sessions, "a", null, "x");
+        sessions.BeginResync("a");                 // the unfinished resync is abandoned
+        sessions.Upsert("a", Entry("x"));
+        _time.Advance(Grace);                      // grace period: y and z are swept
+        Assert.Equal(1L, meters.Measurements("meshinterop.catalog.import.services")[^1].Value);
+        sessions.Disconnected("a");
+        _time.Advance(TimeSpan.FromHours(1));      // expiry: x is purged
+
+        var resyncs = meters.Measurements("meshinterop.catalog.import.resyncs");
+        Assert.Equal(["announced", "abandoned", "grace_period"], resyncs.Select(m => (string)m.Tags[ImportTelemetry.OutcomeTag]!));
+        Assert.All(resyncs, m => Assert.Equal(("{resync}", "a"), (m.Unit, (string)m.Tags[ImportTelemetry.PeerTag]!)));
+        var swept = Assert.Single(meters.Measurements("meshinterop.catalog.import.swept"));
+        Assert.Equal((2L, "{service}"), (swept.Value, swept.Unit));
+        Assert.Equal(1L, Assert.Single(meters.Measurements("meshinterop.catalog.import.expired")).Value);
+        Assert.Equal(0L, meters.Measurements("meshinterop.catalog.import.services")[^1].Value);
+        Assert.Equal(0L, meters.Measurements("meshinterop.catalog.import.conflicts")[^1].Value);
+    }
+
     private static void Apply(Dictionary<ServiceKey, CatalogEntry> target, ImportViewChanges changes)
     {
         foreach (var key in changes.Removed)
