@@ -57,6 +57,22 @@ public sealed class ImportView
         }
     }
 
+    /// <summary>Returns whether <paramref name="peer"/> holds <paramref name="key"/>, and how many imports it holds.</summary>
+    internal int CountPeer(string peer, ServiceKey key, out bool holdsKey)
+    {
+        lock (_gate)
+        {
+            if (_peers.TryGetValue(peer, out var records))
+            {
+                holdsKey = records.ContainsKey(key);
+                return records.Count;
+            }
+
+            holdsKey = false;
+            return 0;
+        }
+    }
+
     /// <summary>Gets the number of current conflicts, for the conflicts gauge.</summary>
     internal int ConflictCount
     {
