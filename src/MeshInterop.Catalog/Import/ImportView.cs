@@ -57,6 +57,32 @@ public sealed class ImportView
         }
     }
 
+    /// <summary>Returns whether <paramref name="peer"/> holds <paramref name="key"/>, and how many imports it holds.</summary>
+    internal int CountPeer(string peer, ServiceKey key, out bool holdsKey)
+    {
+        lock (_gate)
+        {
+            if (_peers.TryGetValue(peer, out var records))
+            {
+                holdsKey = records.ContainsKey(key);
+                return records.Count;
+            }
+
+            holdsKey = false;
+            return 0;
+        }
+    }
+
+    /// <summary>Gets the number of current conflicts, for the conflicts gauge.</summary>
+    internal int ConflictCount
+    {
+        get
+        {
+            lock (_gate)
+                return _conflicts.Count;
+        }
+    }
+
     /// <summary>
     /// Adds or replaces the import <paramref name="entry"/> (keyed by <see cref="CatalogEntry.Key"/>, its key at the peer)
     /// from <paramref name="peer"/>. A new import is stamped with a first-seen time that it keeps until it is removed.
@@ -199,7 +225,8 @@ public sealed class ImportView
                 {
                     Detach(record);
                     record.FirstSeen = firstSeen;
-                    Attach(record);
+                    var resolved = TryName(peer, record.Entry, out var name, out var error);
+                    Attach(record, resolved, name, error);
                 }
             }
             else if (!_restoredFirstSeen.TryGetValue(id, out var known) || firstSeen < known)
@@ -285,11 +312,7 @@ public sealed class ImportView
         ImportConflict[] conflicts;
         lock (_gate)
             conflicts = [.. _conflicts.Values];
-        Array.Sort(conflicts, static (a, b) =>
-        {
-            var byPeer = string.CompareOrdinal(a.Peer, b.Peer);
-            return byPeer != 0 ? byPeer : a.RemoteKey.CompareTo(b.RemoteKey);
-        });
+        Array.Sort(conflicts, ChangeCollector.ConflictOrder);
         return conflicts;
     }
 
@@ -344,10 +367,23 @@ public sealed class ImportView
     {
         if (!_peers.TryGetValue(peer, out var records))
             _peers[peer] = records = [];
+        var resolved = TryName(peer, entry, out var name, out var error);
         if (records.TryGetValue(entry.Key, out var record))
         {
             if (ReferenceEquals(record.Entry, entry) || record.Entry.Equals(entry))
                 return;
+
+            // The usual update keeps its local name: re-settle that name in place, without leaving and re-entering it.
+            if (resolved && record.LocalName is { } current && string.Equals(current, name.LocalName, StringComparison.Ordinal)
+                && _slots.TryGetValue(current, out var slot))
+            {
+                record.Entry = entry;
+                record.Projection = null;
+                record.Fqdn = name.Fqdn;
+                Settle(current, slot);
+                return;
+            }
+
             Detach(record);
             record.Entry = entry;
         }
@@ -359,16 +395,17 @@ public sealed class ImportView
             records.Add(entry.Key, record);
         }
 
-        Attach(record);
+        Attach(record, resolved, name, error);
     }
 
-    /// <summary>Names the record and adds it to its slot.</summary>
-    private void Attach(ImportRecord record)
+    private bool TryName(string peer, CatalogEntry entry, out ImportName name, [NotNullWhen(false)] out string? error) =>
+        NamingFor(peer).TryResolve(entry.Name.Length > 0 ? entry.Name : entry.Key.Name, entry.Fqdn.Length > 0 ? entry.Fqdn : null, out name, out error);
+
+    /// <summary>Adds the record to the slot of its local name, or records why it has none.</summary>
+    private void Attach(ImportRecord record, bool resolved, ImportName name, string? error)
     {
-        var entry = record.Entry;
         record.Projection = null;
-        var serviceName = entry.Name.Length > 0 ? entry.Name : entry.Key.Name;
-        if (NamingFor(record.Peer).TryResolve(serviceName, entry.Fqdn.Length > 0 ? entry.Fqdn : null, out var name, out var error))
+        if (resolved)
         {
             record.LocalName = name.LocalName;
             record.Fqdn = name.Fqdn;
@@ -380,7 +417,7 @@ public sealed class ImportView
         {
             record.LocalName = null;
             record.Fqdn = null;
-            SetConflict(record, new ImportConflict(record.Peer, record.RemoteKey, default, ImportConflictReason.InvalidName, error));
+            SetConflict(record, new ImportConflict(record.Peer, record.RemoteKey, default, ImportConflictReason.InvalidName, error!));
         }
     }
 

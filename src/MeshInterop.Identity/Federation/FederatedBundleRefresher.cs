@@ -179,7 +179,29 @@ public sealed partial class FederatedBundleRefresher : IAsyncDisposable
     {
         while (!stopping.IsCancellationRequested)
         {
-            await RefreshOnceAsync(peer, stopping).ConfigureAwait(false);
+            DateTimeOffset scheduled;
+            lock (peer)
+                scheduled = peer.NextRefresh;
+            try
+            {
+                await RefreshOnceAsync(peer, stopping).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!stopping.IsCancellationRequested)
+            {
+                // A throwing event handler (or a bug) must not end this peer's refreshes for the life of the process.
+                // Events are raised after the next due time is set, so keep that one when it was.
+                Log.RefreshLoopError(_logger, ex, peer.Client.Options.TrustDomain.Name);
+                lock (peer)
+                {
+                    if (peer.NextRefresh == scheduled)
+                        peer.NextRefresh = _timeProvider.GetUtcNow() + Jittered(peer.Interval);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
             Task wake;
             DateTimeOffset due;
             lock (peer)
@@ -363,6 +385,9 @@ public sealed partial class FederatedBundleRefresher : IAsyncDisposable
 
         [LoggerMessage(2213, LogLevel.Warning, "The bundle of '{TrustDomain}' changed but kept sequence {Sequence}; applied anyway.", EventName = nameof(ContentChangedWithoutSequence))]
         public static partial void ContentChangedWithoutSequence(ILogger logger, string trustDomain, ulong sequence);
+
+        [LoggerMessage(2215, LogLevel.Error, "Refreshing the bundle of '{TrustDomain}' failed unexpectedly; the next refresh runs on schedule.", EventName = nameof(RefreshLoopError))]
+        public static partial void RefreshLoopError(ILogger logger, Exception exception, string trustDomain);
 
         [LoggerMessage(2214, LogLevel.Information, "Refreshing the bundle of '{TrustDomain}' early: a peer presented an unknown authority.", EventName = nameof(EarlyRefreshRequested))]
         public static partial void EarlyRefreshRequested(ILogger logger, string trustDomain);

@@ -259,6 +259,36 @@ public sealed class ImportViewTests
     }
 
     [Fact]
+    public void AggregateWhenCompatible_LaterImportChangesPorts_BecomesConflictInPlace()
+    {
+        var view = View(ImportCollisionPolicy.AggregateWhenCompatible, SharedNames);
+        view.Upsert("a", Entry("web", address: "192.0.2.1"));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        view.Upsert("b", Entry("web", address: "192.0.2.2"));
+
+        var changes = view.Upsert("b", Entry("web", port: 9090, address: "192.0.2.2"));
+
+        Assert.Equal(["192.0.2.1"], Assert.Single(changes.Upserted).Endpoints.Select(e => e.Address));
+        Assert.Equal(ImportConflictReason.Aggregated, Assert.Single(changes.ConflictsCleared).Reason);
+        Assert.Equal(ImportConflictReason.IncompatiblePorts, Assert.Single(changes.ConflictsRaised).Reason);
+    }
+
+    [Fact]
+    public void Upsert_WinnerChangesContent_StaysWinnerAndReportsOnlyItsUpdate()
+    {
+        var view = View(naming: SharedNames);
+        view.Upsert("a", Entry("web"));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        view.Upsert("b", Entry("web"));
+
+        var changes = view.Upsert("a", Entry("web", fqdn: "web.a.example"));
+
+        Assert.Equal("web.a.example", Assert.Single(changes.Upserted).Fqdn);
+        Assert.Empty(changes.ConflictsRaised);
+        Assert.Empty(changes.ConflictsCleared);
+    }
+
+    [Fact]
     public void TwoKeysOfOnePeer_SameLocalName_IsReportedAsConflict()
     {
         var view = View();

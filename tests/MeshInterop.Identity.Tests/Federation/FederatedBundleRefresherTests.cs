@@ -174,6 +174,27 @@ public sealed class FederatedBundleRefresherTests
     }
 
     [Fact]
+    public async Task Loop_EventHandlerThrows_NextRefreshStillRuns()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await BundleEndpointServer.StartSpiffeAsync(new InMemoryX509SvidSource(EndpointSvid()), BundleSet.Empty.With(BundleOf(ExampleRoot)));
+        await using var refresher = Create(server);
+        var threw = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        refresher.BundleUpdated += (_, _) =>
+        {
+            if (threw.TrySetResult())
+                throw new InvalidOperationException("a subscriber's bug");
+        };
+        using var events = new RefreshEvents(refresher);
+        await refresher.StartAsync(ct);
+        await threw.Task.WaitAsync(ct);
+
+        _time.Advance(PastNextRefresh);
+
+        Assert.Equal("updated", (await events.NextAsync(ct)).Kind);
+    }
+
+    [Fact]
     public void Constructor_SameTrustDomainTwice_Throws()
     {
         var options = SpiffeOptions(new Uri("https://127.0.0.1/bundle"));
