@@ -56,21 +56,39 @@ public sealed partial class FakeConsulServer
             {
                 ["Node"] = new JsonObject
                 {
-                    ["ID"] = string.Empty, ["Node"] = instance.Node, ["Address"] = "192.0.2.10", ["Datacenter"] = "peer-dc",
-                    ["TaggedAddresses"] = new JsonObject(), ["Meta"] = new JsonObject(), ["PeerName"] = peer,
-                    ["CreateIndex"] = instance.Index, ["ModifyIndex"] = instance.Index,
+                    ["ID"] = string.Empty,
+                    ["Node"] = instance.Node,
+                    ["Address"] = "192.0.2.10",
+                    ["Datacenter"] = "peer-dc",
+                    ["TaggedAddresses"] = new JsonObject(),
+                    ["Meta"] = new JsonObject(),
+                    ["PeerName"] = peer,
+                    ["CreateIndex"] = instance.Index,
+                    ["ModifyIndex"] = instance.Index,
                 },
                 ["Service"] = new JsonObject
                 {
-                    ["ID"] = instance.Id, ["Service"] = instance.Name, ["Tags"] = new JsonArray(), ["Address"] = string.Empty,
-                    ["Meta"] = new JsonObject(), ["Port"] = instance.Port, ["PeerName"] = peer,
-                    ["CreateIndex"] = instance.Index, ["ModifyIndex"] = instance.Index,
+                    ["ID"] = instance.Id,
+                    ["Service"] = instance.Name,
+                    ["Tags"] = new JsonArray(),
+                    ["Address"] = string.Empty,
+                    ["Meta"] = new JsonObject(),
+                    ["Port"] = instance.Port,
+                    ["PeerName"] = peer,
+                    ["CreateIndex"] = instance.Index,
+                    ["ModifyIndex"] = instance.Index,
                 },
                 ["Checks"] = new JsonArray(new JsonObject
                 {
-                    ["Node"] = instance.Node, ["CheckID"] = instance.Id + ":overall-check", ["Name"] = "overall-check", ["Status"] = instance.Status,
-                    ["ServiceID"] = instance.Id, ["ServiceName"] = instance.Name, ["PeerName"] = peer,
-                    ["CreateIndex"] = instance.Index, ["ModifyIndex"] = instance.Index,
+                    ["Node"] = instance.Node,
+                    ["CheckID"] = instance.Id + ":overall-check",
+                    ["Name"] = "overall-check",
+                    ["Status"] = instance.Status,
+                    ["ServiceID"] = instance.Id,
+                    ["ServiceName"] = instance.Name,
+                    ["PeerName"] = peer,
+                    ["CreateIndex"] = instance.Index,
+                    ["ModifyIndex"] = instance.Index,
                 }),
             });
         }

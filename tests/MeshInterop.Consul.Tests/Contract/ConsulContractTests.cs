@@ -396,5 +396,8 @@ public abstract class ConsulContractTests<TFixture>(TFixture fixture) : IClassFi
 /// <summary>The contract suite against the in-process double: always runs.</summary>
 public sealed class DoubleConsulContractTests(DoubleBackendFixture fixture) : ConsulContractTests<DoubleBackendFixture>(fixture);
 
+/// <summary>The contract suite against the double playing Enterprise (namespaces and partitions sent): always runs.</summary>
+public sealed class DoubleEnterpriseConsulContractTests(DoubleEnterpriseBackendFixture fixture) : ConsulContractTests<DoubleEnterpriseBackendFixture>(fixture);
+
 /// <summary>The contract suite against a real Consul at <c>CONSUL_HTTP_ADDR</c>; skipped with the reason when it is unset.</summary>
 public sealed class RealConsulContractTests(RealConsulBackendFixture fixture) : ConsulContractTests<RealConsulBackendFixture>(fixture);
