@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using MeshInterop.Catalog.Import.Internal;
 using MeshInterop.Catalog.Naming;
 using MeshInterop.Catalog.Naming.Internal;
@@ -24,8 +25,9 @@ public sealed class ImportView
     private readonly Dictionary<string, Dictionary<ServiceKey, ImportRecord>> _peers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NameSlot> _slots = new(StringComparer.Ordinal);
 
-    // DNS names compare without case; the claimants of each local FQDN, oldest first.
-    private readonly Dictionary<string, NameSlot> _fqdnClaims = new(StringComparer.OrdinalIgnoreCase);
+    // The claimants of each local FQDN (DNS names compare without case): the sole claimant itself, which is the
+    // usual case and costs no extra object, or a NameSlot with several, oldest first.
+    private readonly Dictionary<string, object> _fqdnClaims = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<PeerKey, ImportConflict> _conflicts = [];
     private readonly Dictionary<PeerKey, DateTimeOffset> _restoredFirstSeen = [];
     private readonly ChangeCollector _changes = new();
@@ -454,8 +456,20 @@ public sealed class ImportView
     {
         if (string.IsNullOrEmpty(record.Fqdn))
             return;
-        if (!_fqdnClaims.TryGetValue(record.Fqdn, out var claims))
-            _fqdnClaims[record.Fqdn] = claims = new NameSlot();
+        ref var claimants = ref CollectionsMarshal.GetValueRefOrAddDefault(_fqdnClaims, record.Fqdn, out var exists);
+        if (!exists)
+        {
+            claimants = record;
+            return;
+        }
+
+        if (claimants is not NameSlot claims)
+        {
+            claims = new NameSlot();
+            claims.Insert((ImportRecord)claimants!);
+            claimants = claims;
+        }
+
         claims.Insert(record);
         Reassess(claims);
     }
@@ -463,8 +477,15 @@ public sealed class ImportView
     private void Unclaim(ImportRecord record)
     {
         record.FqdnBlockedBy = null;
-        if (string.IsNullOrEmpty(record.Fqdn) || !_fqdnClaims.TryGetValue(record.Fqdn, out var claims))
+        if (string.IsNullOrEmpty(record.Fqdn) || !_fqdnClaims.TryGetValue(record.Fqdn, out var claimants))
             return;
+        if (claimants is not NameSlot claims)
+        {
+            if (ReferenceEquals(claimants, record))
+                _fqdnClaims.Remove(record.Fqdn);
+            return;
+        }
+
         claims.Remove(record);
         if (claims.Count == 0)
             _fqdnClaims.Remove(record.Fqdn);
