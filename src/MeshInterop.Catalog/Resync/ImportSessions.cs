@@ -24,6 +24,7 @@ public sealed class ImportSessions : IDisposable
     private readonly ImportView _view;
     private readonly TimeSpan _gracePeriod;
     private readonly TimeSpan? _disconnectedTtl;
+    private readonly int _maxImportsPerPeer;
     private readonly TimeProvider _timeProvider;
     private readonly Action<ImportViewChanges> _publish;
     private readonly Dictionary<string, PeerSession> _sessions = new(StringComparer.Ordinal);
@@ -47,12 +48,15 @@ public sealed class ImportSessions : IDisposable
         var errors = new List<string>();
         if (options.SnapshotGracePeriod <= TimeSpan.Zero)
             errors.Add($"SnapshotGracePeriod: {options.SnapshotGracePeriod} must be positive.");
+        if (options.MaxImportsPerPeer <= 0)
+            errors.Add($"MaxImportsPerPeer: {options.MaxImportsPerPeer} must be positive.");
         if (options.DisconnectedTtl < TimeSpan.Zero)
             errors.Add($"DisconnectedTtl: {options.DisconnectedTtl} must not be negative; use null to keep imports forever.");
         if (errors.Count > 0)
             throw new ArgumentException("Invalid import session options: " + string.Join(" ", errors), nameof(options));
         _view = view;
         _gracePeriod = options.SnapshotGracePeriod;
+        _maxImportsPerPeer = options.MaxImportsPerPeer;
         _disconnectedTtl = options.DisconnectedTtl is { } ttl && ttl > TimeSpan.Zero ? ttl : null;
         _timeProvider = timeProvider;
         _publish = publish;
@@ -109,19 +113,26 @@ public sealed class ImportSessions : IDisposable
     /// <summary>Applies an upsert (CREATE, UPDATE or UPSERT) from <paramref name="peer"/>; during a resync it asserts the key.</summary>
     /// <param name="peer">The peer.</param>
     /// <param name="entry">The entry as the peer sent it (already validated).</param>
+    /// <returns>
+    /// <see langword="true"/> when applied; <see langword="false"/> when the entry is a new key and the peer already
+    /// holds <see cref="ImportSessionOptions.MaxImportsPerPeer"/> imports: nothing changed, and the item should be NACKed.
+    /// </returns>
     /// <exception cref="ArgumentException"><paramref name="peer"/> is null or empty, or the entry's key is empty.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="entry"/> is <see langword="null"/>.</exception>
     /// <exception cref="InvalidOperationException">No stream is open for the peer: call <see cref="BeginResync"/> first.</exception>
     /// <exception cref="ObjectDisposedException">The object is disposed.</exception>
-    public void Upsert(string peer, CatalogEntry entry)
+    public bool Upsert(string peer, CatalogEntry entry)
     {
         ArgumentException.ThrowIfNullOrEmpty(peer);
         ArgumentNullException.ThrowIfNull(entry);
         lock (_gate)
         {
             var session = Open(peer);
+            if (_view.CountPeer(peer, entry.Key, out var holdsKey) >= _maxImportsPerPeer && !holdsKey)
+                return false;
             Publish(_view.Upsert(peer, entry));
             Asserted(session, entry.Key);
+            return true;
         }
     }
 

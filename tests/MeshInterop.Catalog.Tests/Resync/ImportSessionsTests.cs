@@ -228,6 +228,23 @@ public sealed class ImportSessionsTests : IDisposable
     }
 
     [Fact]
+    public void Upsert_PeerAtImportLimit_RefusesNewKeysButUpdatesExisting()
+    {
+        var view = new ImportView(ImportNamingPolicy.Default, ImportCollisionPolicy.EarliestWins, _time);
+        using var sessions = new ImportSessions(view, new ImportSessionOptions { MaxImportsPerPeer = 2 }, _time, _ => { });
+        sessions.BeginResync("a");
+
+        Assert.True(sessions.Upsert("a", Entry("x")));
+        Assert.True(sessions.Upsert("a", Entry("y")));
+        Assert.False(sessions.Upsert("a", Entry("z")));
+        Assert.True(sessions.Upsert("a", Entry("x", address: "192.0.2.9")));
+        sessions.BeginResync("b");
+        Assert.True(sessions.Upsert("b", Entry("z")));
+
+        Assert.Equal(["x", "y"], view.GetPeerKeys("a").Select(k => k.Name));
+    }
+
+    [Fact]
     public void Upsert_WithoutOpenStream_ThrowsNamingPeer()
     {
         var ex = Assert.Throws<InvalidOperationException>(() => _sessions.Upsert("a", Entry("x")));
@@ -242,9 +259,10 @@ public sealed class ImportSessionsTests : IDisposable
     public void Constructor_InvalidOptions_ListsEveryProblem()
     {
         var ex = Assert.Throws<ArgumentException>(() => new ImportSessions(_view,
-            new ImportSessionOptions { SnapshotGracePeriod = TimeSpan.Zero, DisconnectedTtl = TimeSpan.FromSeconds(-1) }, _time, _ => { }));
+            new ImportSessionOptions { SnapshotGracePeriod = TimeSpan.Zero, DisconnectedTtl = TimeSpan.FromSeconds(-1), MaxImportsPerPeer = 0 }, _time, _ => { }));
 
         Assert.Equal("options", ex.ParamName);
+        Assert.Contains("MaxImportsPerPeer", ex.Message, StringComparison.Ordinal);
         Assert.Contains("SnapshotGracePeriod", ex.Message, StringComparison.Ordinal);
         Assert.Contains("DisconnectedTtl", ex.Message, StringComparison.Ordinal);
     }

@@ -344,6 +344,41 @@ public abstract class ConsulContractTests<TFixture>(TFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task ImportedServices_DecodesTheEditionsShape()
+    {
+        var imported = await Client.GetImportedServicesAsync(ConsulQuery.Default, Ct);
+        Assert.All(imported.Value, s => Assert.False(string.IsNullOrEmpty(s.Service)));
+        Assert.True(imported.Meta.LastIndex > 0);
+    }
+
+    [Fact]
+    public async Task ExportedServicesView_ListsPeerConsumersOfTheConfigEntry()
+    {
+        var service = Fixture.Name("exported");
+        var entry = new ConfigEntry
+        {
+            Kind = "exported-services",
+            Name = "default",
+            Fields = new() { ["Services"] = JsonSerializer.SerializeToElement(new[] { new { Name = service, Consumers = new[] { new { Peer = "meshinterop-emea" } } } }) },
+        };
+
+        // Create only: an existing entry belongs to the operator and is never overwritten by a test.
+        Assert.SkipUnless(await Client.SetConfigEntryAsync(entry, cas: 0, Ct), "An exported-services entry already exists on this server; the test does not touch it.");
+        try
+        {
+            var view = await Client.GetExportedServicesAsync(ConsulQuery.Default, Ct);
+            Assert.SkipWhen(view.Value is null, "This server has no /v1/exported-services route.");
+            var item = Assert.Single(view.Value, v => v.Service == service);
+            Assert.Equal(["meshinterop-emea"], item.Consumers!.Peers);
+        }
+        finally
+        {
+            var stored = await Client.GetConfigEntryAsync("exported-services", "default", ConsulQuery.Default, CancellationToken.None);
+            await Client.DeleteConfigEntryAsync("exported-services", "default", stored.Value!.ModifyIndex, CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task Kv_CasAndDelete_FollowConsulSemantics()
     {
         var key = Fixture.Prefix + "kv/a";
@@ -360,6 +395,9 @@ public abstract class ConsulContractTests<TFixture>(TFixture fixture) : IClassFi
 
 /// <summary>The contract suite against the in-process double: always runs.</summary>
 public sealed class DoubleConsulContractTests(DoubleBackendFixture fixture) : ConsulContractTests<DoubleBackendFixture>(fixture);
+
+/// <summary>The contract suite against the double playing Enterprise (namespaces and partitions sent): always runs.</summary>
+public sealed class DoubleEnterpriseConsulContractTests(DoubleEnterpriseBackendFixture fixture) : ConsulContractTests<DoubleEnterpriseBackendFixture>(fixture);
 
 /// <summary>The contract suite against a real Consul at <c>CONSUL_HTTP_ADDR</c>; skipped with the reason when it is unset.</summary>
 public sealed class RealConsulContractTests(RealConsulBackendFixture fixture) : ConsulContractTests<RealConsulBackendFixture>(fixture);

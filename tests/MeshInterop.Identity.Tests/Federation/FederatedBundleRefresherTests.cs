@@ -100,6 +100,30 @@ public sealed class FederatedBundleRefresherTests
     }
 
     [Fact]
+    public async Task F6_HttpsWebEndpoint_RefreshFailureAndRecovery()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await BundleEndpointServer.StartWebAsync(WebCertificate(), BundleSet.Empty.With(BundleOf(ExampleRoot)));
+        await using var refresher = new FederatedBundleRefresher(_bundles, [WebOptions(server.Url())], timeProvider: _time);
+        using var events = new RefreshEvents(refresher);
+        await refresher.StartAsync(ct);
+        Assert.Equal("updated", (await events.NextAsync(ct)).Kind);
+
+        server.FailWith = 500;
+        _time.Advance(PastNextRefresh);
+        Assert.Equal("failed", (await events.NextAsync(ct)).Kind);
+        AssertAuthorities(ExampleRoot);
+
+        var newRoot = TestCertificateAuthority.CreateRoot("example.org");
+        server.Served.Set(BundleOf(newRoot));
+        server.FailWith = null;
+        _time.Advance(PastNextRefresh);
+        Assert.Equal("updated", (await events.NextAsync(ct)).Kind);
+        AssertAuthorities(newRoot);
+        Assert.Equal(BundleEndpointProfile.HttpsWeb, refresher.GetStatus(BundleEndpointServer.ExampleOrg).Profile);
+    }
+
+    [Fact]
     public async Task Sequence_LowerThanStored_KeepsStoredBundleAndRaisesSequenceRegressed()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -171,6 +195,27 @@ public sealed class FederatedBundleRefresherTests
         age.RecordObservableInstruments();
         Assert.Equal("s", age.Instrument!.Unit);
         Assert.Equal(PastNextRefresh.TotalSeconds, age.LastMeasurement!.Value);
+    }
+
+    [Fact]
+    public async Task Loop_EventHandlerThrows_NextRefreshStillRuns()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await BundleEndpointServer.StartSpiffeAsync(new InMemoryX509SvidSource(EndpointSvid()), BundleSet.Empty.With(BundleOf(ExampleRoot)));
+        await using var refresher = Create(server);
+        var threw = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        refresher.BundleUpdated += (_, _) =>
+        {
+            if (threw.TrySetResult())
+                throw new InvalidOperationException("a subscriber's bug");
+        };
+        using var events = new RefreshEvents(refresher);
+        await refresher.StartAsync(ct);
+        await threw.Task.WaitAsync(ct);
+
+        _time.Advance(PastNextRefresh);
+
+        Assert.Equal("updated", (await events.NextAsync(ct)).Kind);
     }
 
     [Fact]

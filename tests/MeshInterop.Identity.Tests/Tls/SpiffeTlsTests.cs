@@ -129,6 +129,53 @@ public sealed class SpiffeTlsTests
     }
 
     [Fact]
+    public async Task PooledStore_TwoTrustDomainsWithSameCaSubject_PeerWithoutAkiIsJudgedByItsOwnTrustDomain()
+    {
+        // CA subjects are often identical across trust domains; the single SslStream build sees both roots.
+        const string subject = "CN=SPIFFE CA, O=SPIFFE";
+        var alpha = TestCertificateAuthority.CreateRoot("alpha.test", new TestCaOptions { Subject = subject });
+        var beta = TestCertificateAuthority.CreateRoot("beta.test", new TestCaOptions { Subject = subject });
+        var bundles = new InMemoryBundleSource(BundleSet.Empty
+            .With(new X509Bundle(TrustDomain.Parse("alpha.test"), [alpha.Certificate]))
+            .With(new X509Bundle(TrustDomain.Parse("beta.test"), [beta.Certificate])));
+        var server = new SpiffeTls(new InMemoryX509SvidSource(X509Svid.Create(alpha.IssueSvid("/server").Leaf)), new X509SvidValidator(bundles), SpiffeAuthorizer.Any, _serverLog);
+
+        foreach (var (issuer, id) in new[] { (beta, "spiffe://beta.test/client"), (alpha, "spiffe://alpha.test/client") })
+        {
+            var leaf = issuer.Issue(new TestLeafOptions { UriSans = [id], IncludeAuthorityKeyIdentifier = false }).Leaf;
+            var client = new SpiffeTls(new InMemoryX509SvidSource(X509Svid.Create(leaf)), new X509SvidValidator(bundles), SpiffeAuthorizer.Any);
+            TlsConnection connection;
+            try
+            {
+                connection = await TlsConnection.OpenAsync(server, client.CreateClientOptions("localhost"));
+            }
+            catch (Exception ex)
+            {
+                throw new InvalidOperationException(string.Join(" | ", _serverLog.Collector.GetSnapshot().Select(r => r.Message)), ex);
+            }
+
+            await using var _ = connection;
+            Assert.True(server.TryGetPeer(connection.Server, out var peer));
+            Assert.Equal(id, peer.SpiffeId.ToString());
+            Assert.Equal(issuer.Certificate.RawData, peer.Chain[^1].RawData);
+        }
+
+        // beta's CA minting an alpha ID must fail even though a same-named alpha root sits in the pooled store.
+        var forged = beta.Issue(new TestLeafOptions { UriSans = ["spiffe://alpha.test/admin"], IncludeAuthorityKeyIdentifier = false });
+        var options = new SslClientAuthenticationOptions
+        {
+            TargetHost = "localhost",
+            ClientCertificateContext = SslStreamCertificateContext.Create(forged.Leaf, [], offline: true),
+#pragma warning disable CA5359 // only the server's verdict is under test
+            RemoteCertificateValidationCallback = (_, _, _, _) => true,
+#pragma warning restore CA5359
+        };
+        await Assert.ThrowsAnyAsync<Exception>(() => TlsConnection.OpenAsync(server, options));
+        var rejection = Assert.Single(_serverLog.Collector.GetSnapshot(), r => r.Id.Name == "PeerRejected");
+        Assert.Contains("spiffe://alpha.test/admin", rejection.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void CreateServerOptions_RequiresClientCertificatesAndCustomTrustWithoutDownloads()
     {
         var (server, _) = CreatePair(SpiffeAuthorizer.Any, SpiffeAuthorizer.Any);

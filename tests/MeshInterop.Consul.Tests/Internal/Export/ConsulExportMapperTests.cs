@@ -114,7 +114,10 @@ public sealed class ConsulExportMapperTests
             Node = new NodeInfo { Node = "gw", Address = "10.0.0.9" },
             Service = new AgentService
             {
-                Service = "mesh-gateway", Kind = "mesh-gateway", Address = address, Port = port,
+                Service = "mesh-gateway",
+                Kind = "mesh-gateway",
+                Address = address,
+                Port = port,
                 TaggedAddresses = wan is null ? null : new() { ["wan"] = new ServiceAddress { Address = wan, Port = 443 } },
             },
             Checks = [new HealthCheck { CheckID = "c", Status = status }],
