@@ -26,6 +26,7 @@ public sealed partial class FederatedBundleRefresher : IAsyncDisposable
     private readonly Meter? _meter;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _loops = [];
+    private int _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="FederatedBundleRefresher"/> class.</summary>
     /// <param name="target">The bundle store the peers' bundles are written to (and the latest endpoint trust read from).</param>
@@ -87,12 +88,14 @@ public sealed partial class FederatedBundleRefresher : IAsyncDisposable
     /// <summary>Gets the configured peer trust domains.</summary>
     public IReadOnlyCollection<TrustDomain> TrustDomains => _peers.Keys;
 
-    /// <summary>Starts one refresh loop per peer; each retrieves its bundle at once.</summary>
+    /// <summary>Starts one refresh loop per peer; each retrieves its bundle at once. Calling it again has no effect.</summary>
     /// <param name="cancellationToken">Not used beyond argument checking; loops stop with <see cref="DisposeAsync"/>.</param>
     /// <returns>A completed task.</returns>
+    /// <exception cref="ObjectDisposedException">The refresher was disposed.</exception>
     public Task StartAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
         lock (_loops)
         {
             if (_loops.Count > 0)
@@ -166,6 +169,9 @@ public sealed partial class FederatedBundleRefresher : IAsyncDisposable
     /// <returns>A task that completes when all loops have stopped.</returns>
     public async ValueTask DisposeAsync()
     {
+        // Idempotent: a host stops it and its container disposes it.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
         await _stopping.CancelAsync().ConfigureAwait(false);
         Task[] loops;
         lock (_loops)

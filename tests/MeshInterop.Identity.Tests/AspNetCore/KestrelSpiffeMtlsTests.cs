@@ -51,6 +51,20 @@ public sealed class KestrelSpiffeMtlsTests
     }
 
     [Fact]
+    public async Task Authentication_PeerSvidExpiresWhileConnectionIsOpen_LaterRequestsAreUnauthorized()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TestCertificateAuthority.Now);
+        await using var server = await StartServerAsync(SpiffeAuthorizer.MemberOf(Peer), time);
+        using var client = new HttpClient(CreateClientTls(PeerRoot.IssueSvid("/ns/prod/client")).CreateHttpHandler()) { BaseAddress = server.Address };
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/whoami", UriKind.Relative), ct)).StatusCode);
+
+        time.Advance(TimeSpan.FromDays(2));   // past the client leaf's NotAfter; the pooled connection stays open
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(new Uri("/whoami", UriKind.Relative), ct)).StatusCode);
+    }
+
+    [Fact]
     public async Task HttpClient_SpiffePathPolicy_ForbidsPeerOutsideThePrefix()
     {
         await using var server = await StartServerAsync(SpiffeAuthorizer.MemberOf(Peer));
@@ -166,9 +180,9 @@ public sealed class KestrelSpiffeMtlsTests
         await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(new Uri("/whoami", UriKind.Relative), ct));
     }
 
-    private Task<LoopbackServer> StartServerAsync(SpiffeAuthorizer authorizer)
+    private Task<LoopbackServer> StartServerAsync(SpiffeAuthorizer authorizer, TimeProvider? time = null)
     {
-        var tls = new SpiffeTls(_serverSvids, new X509SvidValidator(_bundles), authorizer, _serverLog);
+        var tls = new SpiffeTls(_serverSvids, new X509SvidValidator(_bundles, timeProvider: time), authorizer, _serverLog);
         return LoopbackServer.StartAsync(
             listen => listen.UseSpiffeMtls(tls),
             builder =>

@@ -100,6 +100,30 @@ public sealed class FederatedBundleRefresherTests
     }
 
     [Fact]
+    public async Task F6_HttpsWebEndpoint_RefreshFailureAndRecovery()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await BundleEndpointServer.StartWebAsync(WebCertificate(), BundleSet.Empty.With(BundleOf(ExampleRoot)));
+        await using var refresher = new FederatedBundleRefresher(_bundles, [WebOptions(server.Url())], timeProvider: _time);
+        using var events = new RefreshEvents(refresher);
+        await refresher.StartAsync(ct);
+        Assert.Equal("updated", (await events.NextAsync(ct)).Kind);
+
+        server.FailWith = 500;
+        _time.Advance(PastNextRefresh);
+        Assert.Equal("failed", (await events.NextAsync(ct)).Kind);
+        AssertAuthorities(ExampleRoot);
+
+        var newRoot = TestCertificateAuthority.CreateRoot("example.org");
+        server.Served.Set(BundleOf(newRoot));
+        server.FailWith = null;
+        _time.Advance(PastNextRefresh);
+        Assert.Equal("updated", (await events.NextAsync(ct)).Kind);
+        AssertAuthorities(newRoot);
+        Assert.Equal(BundleEndpointProfile.HttpsWeb, refresher.GetStatus(BundleEndpointServer.ExampleOrg).Profile);
+    }
+
+    [Fact]
     public async Task Sequence_LowerThanStored_KeepsStoredBundleAndRaisesSequenceRegressed()
     {
         var ct = TestContext.Current.CancellationToken;

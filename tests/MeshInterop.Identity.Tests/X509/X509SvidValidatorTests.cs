@@ -44,6 +44,14 @@ public sealed class X509SvidValidatorTests
     }
 
     [Fact]
+    public void KeyAlgorithm_CurveOutsideP256P384P521_FailsUnsupportedKeyAlgorithm()
+    {
+        var svid = TestTrustDomains.ExampleRoot.Issue(new TestLeafOptions { UriSans = ["spiffe://example.org/k"], Key = TestKeyType.EcdsaSecp256k1 });
+
+        AssertFailure(X509SvidFailure.UnsupportedKeyAlgorithm, Validator().Validate(svid.Leaf), index: 0);
+    }
+
+    [Fact]
     public void X1_NoUriSan_FailsNoUriSan()
     {
         var svid = TestTrustDomains.ExampleRoot.Issue(new TestLeafOptions { DnsNames = ["web.example.org"] });

@@ -215,6 +215,7 @@ public sealed class TestCertificateAuthority : IDisposable
         TestKeyType.EcdsaP256 => ECDsa.Create(ECCurve.NamedCurves.nistP256),
         TestKeyType.EcdsaP384 => ECDsa.Create(ECCurve.NamedCurves.nistP384),
         TestKeyType.Rsa2048 => RSA.Create(2048),
+        TestKeyType.EcdsaSecp256k1 => ECDsa.Create(ECCurve.CreateFromFriendlyName("secp256k1")),
         _ => throw new ArgumentOutOfRangeException(nameof(type)),
     };
 
