@@ -46,6 +46,10 @@ public sealed class SpiffeAuthenticationHandler(
         if (!result.IsValid)
             return Task.FromResult(AuthenticateResult.Fail($"{result.Failure}: {result.Reason}"));
 
+        // A connection can outlive the SVID it was opened with; its requests stop authenticating at NotAfter.
+        if (tls.Validator.TimeProvider.GetUtcNow() >= result.ValidUntil)
+            return Task.FromResult(AuthenticateResult.Fail($"{X509SvidFailure.Expired}: the peer's X.509-SVID '{result.SpiffeId}' expired at {result.ValidUntil:O}, after this connection was opened"));
+
         var id = result.SpiffeId.ToString();
         var identity = new ClaimsIdentity(
             [

@@ -410,9 +410,9 @@ public readonly struct SpiffeId : IEquatable<SpiffeId>, IComparable<SpiffeId>, I
             }
         }
 
-        return string.Create(length, segments.ToArray(), static (span, parts) =>
+        return string.Create(length, new SegmentList(segments), static (span, list) =>
         {
-            foreach (var part in parts)
+            foreach (var part in list.Segments)
             {
                 span[0] = '/';
                 part.AsSpan().CopyTo(span[1..]);
@@ -436,13 +436,31 @@ public readonly struct SpiffeId : IEquatable<SpiffeId>, IComparable<SpiffeId>, I
             throw new SpiffeIdFormatException(SpiffeIdError.IdTooLong, MaxLength);
         }
 
-        Span<char> buffer = stackalloc char[length];
-        SpiffeIdScanner.Prefix.CopyTo(buffer);
-        trustDomain.CopyTo(buffer[SpiffeIdScanner.PrefixLength..]);
-        basePath.CopyTo(buffer[pathStart..]);
-        extraPath.CopyTo(buffer[(pathStart + basePath.Length)..]);
-        return new SpiffeId(new string(buffer), pathStart);
+        var value = string.Create(length, new IdParts(trustDomain, basePath, extraPath), static (buffer, parts) =>
+        {
+            SpiffeIdScanner.Prefix.CopyTo(buffer);
+            parts.TrustDomain.CopyTo(buffer[SpiffeIdScanner.PrefixLength..]);
+            parts.BasePath.CopyTo(buffer[(SpiffeIdScanner.PrefixLength + parts.TrustDomain.Length)..]);
+            parts.ExtraPath.CopyTo(buffer[(SpiffeIdScanner.PrefixLength + parts.TrustDomain.Length + parts.BasePath.Length)..]);
+        });
+        return new SpiffeId(value, pathStart);
     }
 
     private string RequireValue() => _value ?? throw new InvalidOperationException("The SPIFFE ID is default(SpiffeId), which is not a valid ID.");
+
+    /// <summary>The parts a builder joins after <c>spiffe://</c>.</summary>
+    private readonly ref struct IdParts(ReadOnlySpan<char> trustDomain, ReadOnlySpan<char> basePath, ReadOnlySpan<char> extraPath)
+    {
+        public ReadOnlySpan<char> TrustDomain { get; } = trustDomain;
+
+        public ReadOnlySpan<char> BasePath { get; } = basePath;
+
+        public ReadOnlySpan<char> ExtraPath { get; } = extraPath;
+    }
+
+    /// <summary>The segments a builder joins with <c>/</c>.</summary>
+    private readonly ref struct SegmentList(ReadOnlySpan<string> segments)
+    {
+        public ReadOnlySpan<string> Segments { get; } = segments;
+    }
 }

@@ -20,4 +20,7 @@ public enum ImportConflictReason
 
     /// <summary>The naming policy could not form a valid local FQDN for the import.</summary>
     InvalidName = 5,
+
+    /// <summary>An import with a different local name claimed the same local FQDN earlier: two names never share an FQDN.</summary>
+    FqdnTaken = 6,
 }

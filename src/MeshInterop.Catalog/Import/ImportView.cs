@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using MeshInterop.Catalog.Import.Internal;
 using MeshInterop.Catalog.Naming;
 using MeshInterop.Catalog.Naming.Internal;
@@ -23,6 +24,10 @@ public sealed class ImportView
     private readonly TimeProvider _timeProvider;
     private readonly Dictionary<string, Dictionary<ServiceKey, ImportRecord>> _peers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NameSlot> _slots = new(StringComparer.Ordinal);
+
+    // The claimants of each local FQDN (DNS names compare without case): the sole claimant itself, which is the
+    // usual case and costs no extra object, or a NameSlot with several, oldest first.
+    private readonly Dictionary<string, object> _fqdnClaims = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<PeerKey, ImportConflict> _conflicts = [];
     private readonly Dictionary<PeerKey, DateTimeOffset> _restoredFirstSeen = [];
     private readonly ChangeCollector _changes = new();
@@ -54,6 +59,32 @@ public sealed class ImportView
         {
             lock (_gate)
                 return _projectedCount;
+        }
+    }
+
+    /// <summary>Returns whether <paramref name="peer"/> holds <paramref name="key"/>, and how many imports it holds.</summary>
+    internal int CountPeer(string peer, ServiceKey key, out bool holdsKey)
+    {
+        lock (_gate)
+        {
+            if (_peers.TryGetValue(peer, out var records))
+            {
+                holdsKey = records.ContainsKey(key);
+                return records.Count;
+            }
+
+            holdsKey = false;
+            return 0;
+        }
+    }
+
+    /// <summary>Gets the number of current conflicts, for the conflicts gauge.</summary>
+    internal int ConflictCount
+    {
+        get
+        {
+            lock (_gate)
+                return _conflicts.Count;
         }
     }
 
@@ -199,7 +230,8 @@ public sealed class ImportView
                 {
                     Detach(record);
                     record.FirstSeen = firstSeen;
-                    Attach(record);
+                    var resolved = TryName(peer, record.Entry, out var name, out var error);
+                    Attach(record, resolved, name, error);
                 }
             }
             else if (!_restoredFirstSeen.TryGetValue(id, out var known) || firstSeen < known)
@@ -285,11 +317,7 @@ public sealed class ImportView
         ImportConflict[] conflicts;
         lock (_gate)
             conflicts = [.. _conflicts.Values];
-        Array.Sort(conflicts, static (a, b) =>
-        {
-            var byPeer = string.CompareOrdinal(a.Peer, b.Peer);
-            return byPeer != 0 ? byPeer : a.RemoteKey.CompareTo(b.RemoteKey);
-        });
+        Array.Sort(conflicts, ChangeCollector.ConflictOrder);
         return conflicts;
     }
 
@@ -344,10 +372,23 @@ public sealed class ImportView
     {
         if (!_peers.TryGetValue(peer, out var records))
             _peers[peer] = records = [];
+        var resolved = TryName(peer, entry, out var name, out var error);
         if (records.TryGetValue(entry.Key, out var record))
         {
             if (ReferenceEquals(record.Entry, entry) || record.Entry.Equals(entry))
                 return;
+
+            // The usual update keeps its local name: re-settle that name in place, without leaving and re-entering it.
+            if (resolved && record.LocalName is { } current && string.Equals(current, name.LocalName, StringComparison.Ordinal)
+                && string.Equals(record.Fqdn, name.Fqdn, StringComparison.OrdinalIgnoreCase) && _slots.TryGetValue(current, out var slot))
+            {
+                record.Entry = entry;
+                record.Projection = null;
+                record.Fqdn = name.Fqdn;
+                Settle(current, slot);
+                return;
+            }
+
             Detach(record);
             record.Entry = entry;
         }
@@ -359,28 +400,30 @@ public sealed class ImportView
             records.Add(entry.Key, record);
         }
 
-        Attach(record);
+        Attach(record, resolved, name, error);
     }
 
-    /// <summary>Names the record and adds it to its slot.</summary>
-    private void Attach(ImportRecord record)
+    private bool TryName(string peer, CatalogEntry entry, out ImportName name, [NotNullWhen(false)] out string? error) =>
+        NamingFor(peer).TryResolve(entry.Name.Length > 0 ? entry.Name : entry.Key.Name, entry.Fqdn.Length > 0 ? entry.Fqdn : null, out name, out error);
+
+    /// <summary>Adds the record to the slot of its local name, or records why it has none.</summary>
+    private void Attach(ImportRecord record, bool resolved, ImportName name, string? error)
     {
-        var entry = record.Entry;
         record.Projection = null;
-        var serviceName = entry.Name.Length > 0 ? entry.Name : entry.Key.Name;
-        if (NamingFor(record.Peer).TryResolve(serviceName, entry.Fqdn.Length > 0 ? entry.Fqdn : null, out var name, out var error))
+        if (resolved)
         {
             record.LocalName = name.LocalName;
             record.Fqdn = name.Fqdn;
             var slot = SlotFor(name.LocalName);
             slot.Insert(record);
+            Claim(record);
             Settle(name.LocalName, slot);
         }
         else
         {
             record.LocalName = null;
             record.Fqdn = null;
-            SetConflict(record, new ImportConflict(record.Peer, record.RemoteKey, default, ImportConflictReason.InvalidName, error));
+            SetConflict(record, new ImportConflict(record.Peer, record.RemoteKey, default, ImportConflictReason.InvalidName, error!));
         }
     }
 
@@ -393,6 +436,8 @@ public sealed class ImportView
             slot.Remove(record);
             Settle(name, slot);
         }
+
+        Unclaim(record);
     }
 
     // Consecutive operations mostly concern one peer (a snapshot replay, a batch): remember its naming rules.
@@ -405,6 +450,66 @@ public sealed class ImportView
         }
 
         return _lastNaming!;
+    }
+
+    private void Claim(ImportRecord record)
+    {
+        if (string.IsNullOrEmpty(record.Fqdn))
+            return;
+        ref var claimants = ref CollectionsMarshal.GetValueRefOrAddDefault(_fqdnClaims, record.Fqdn, out var exists);
+        if (!exists)
+        {
+            claimants = record;
+            return;
+        }
+
+        if (claimants is not NameSlot claims)
+        {
+            claims = new NameSlot();
+            claims.Insert((ImportRecord)claimants!);
+            claimants = claims;
+        }
+
+        claims.Insert(record);
+        Reassess(claims);
+    }
+
+    private void Unclaim(ImportRecord record)
+    {
+        record.FqdnBlockedBy = null;
+        if (string.IsNullOrEmpty(record.Fqdn) || !_fqdnClaims.TryGetValue(record.Fqdn, out var claimants))
+            return;
+        if (claimants is not NameSlot claims)
+        {
+            if (ReferenceEquals(claimants, record))
+                _fqdnClaims.Remove(record.Fqdn);
+            return;
+        }
+
+        claims.Remove(record);
+        if (claims.Count == 0)
+            _fqdnClaims.Remove(record.Fqdn);
+        else
+            Reassess(claims);
+    }
+
+    /// <summary>
+    /// The oldest claimant of an FQDN holds it for its local name; claimants with another local name are blocked.
+    /// Imports of the same local name share the FQDN legitimately: the name's collision policy settles them.
+    /// </summary>
+    private void Reassess(NameSlot claims)
+    {
+        var holder = claims[0];
+        for (var i = 0; i < claims.Count; i++)
+        {
+            var claimant = claims[i];
+            var blockedBy = string.Equals(claimant.LocalName, holder.LocalName, StringComparison.Ordinal) ? null : holder;
+            if (ReferenceEquals(claimant.FqdnBlockedBy, blockedBy))
+                continue;
+            claimant.FqdnBlockedBy = blockedBy;
+            if (claimant.LocalName is { } name && _slots.TryGetValue(name, out var slot))
+                Settle(name, slot);
+        }
     }
 
     private void SetLocal(string name, NameSlot slot, bool local)
@@ -435,21 +540,41 @@ public sealed class ImportView
         }
         else if (count > 0)
         {
-            var winner = slot[0];
+            // Imports blocked on their FQDN take no part; the oldest of the others is the winner.
+            ImportRecord? winner = null;
+            var eligible = 0;
+            for (var i = 0; i < count; i++)
+            {
+                var candidate = slot[i];
+                if (candidate.FqdnBlockedBy is { } holder)
+                {
+                    SetConflict(candidate, Conflict(candidate, name, ImportConflictReason.FqdnTaken,
+                        $"FQDN '{candidate.Fqdn}' is held by '{holder.LocalName}' of peer '{holder.Peer}' (key '{holder.RemoteKey}'), which claimed it earlier."));
+                    continue;
+                }
+
+                eligible++;
+                winner ??= candidate;
+            }
+
             switch (_collisions)
             {
-                case ImportCollisionPolicy.RejectAll when count > 1:
-                    for (var i = 0; i < count; i++)
-                        SetConflict(slot[i], Conflict(slot[i], name, ImportConflictReason.Ambiguous, $"{count} imports claim '{name}' and the collision policy rejects them all."));
+                case var _ when winner is null:
                     break;
-                case ImportCollisionPolicy.AggregateWhenCompatible when count > 1:
-                    projected = Aggregate(name, slot);
+                case ImportCollisionPolicy.RejectAll when eligible > 1:
+                    for (var i = 0; i < count; i++)
+                        if (slot[i].FqdnBlockedBy is null)
+                            SetConflict(slot[i], Conflict(slot[i], name, ImportConflictReason.Ambiguous, $"{eligible} imports claim '{name}' and the collision policy rejects them all."));
+                    break;
+                case ImportCollisionPolicy.AggregateWhenCompatible when eligible > 1:
+                    projected = Aggregate(name, slot, winner);
                     break;
                 default:
                     SetConflict(winner, null);
                     projected = Project(winner);
-                    for (var i = 1; i < count; i++)
-                        SetConflict(slot[i], Conflict(slot[i], name, ImportConflictReason.EarlierImport, WonBy(winner, name)));
+                    for (var i = 0; i < count; i++)
+                        if (slot[i] != winner && slot[i].FqdnBlockedBy is null)
+                            SetConflict(slot[i], Conflict(slot[i], name, ImportConflictReason.EarlierImport, WonBy(winner, name)));
                     break;
             }
         }
@@ -466,14 +591,15 @@ public sealed class ImportView
         }
     }
 
-    private CatalogEntry Aggregate(string name, NameSlot slot)
+    private CatalogEntry Aggregate(string name, NameSlot slot, ImportRecord winner)
     {
-        var winner = slot[0];
         SetConflict(winner, null);
         var endpoints = new HashSet<CatalogEndpoint>(winner.Entry.Endpoints);
-        for (var i = 1; i < slot.Count; i++)
+        for (var i = 0; i < slot.Count; i++)
         {
             var c = slot[i];
+            if (c == winner || c.FqdnBlockedBy is not null)
+                continue;
             if (c.Entry.Ports.SequenceEqual(winner.Entry.Ports))
             {
                 endpoints.UnionWith(c.Entry.Endpoints);

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using MeshInterop.Catalog.Import;
 using MeshInterop.Catalog.Resync.Internal;
 
@@ -23,9 +24,11 @@ public sealed class ImportSessions : IDisposable
     private readonly ImportView _view;
     private readonly TimeSpan _gracePeriod;
     private readonly TimeSpan? _disconnectedTtl;
+    private readonly int _maxImportsPerPeer;
     private readonly TimeProvider _timeProvider;
     private readonly Action<ImportViewChanges> _publish;
     private readonly Dictionary<string, PeerSession> _sessions = new(StringComparer.Ordinal);
+    private readonly ImportSessionMetrics? _metrics;
     private bool _disposed;
 
     /// <summary>Initializes the bookkeeping for every peer of <paramref name="view"/>.</summary>
@@ -33,9 +36,10 @@ public sealed class ImportSessions : IDisposable
     /// <param name="options">Grace period and disconnected TTL; copied, later changes have no effect.</param>
     /// <param name="timeProvider">The clock that drives grace periods and expiry.</param>
     /// <param name="publish">Receives every non-empty change to the view, in order.</param>
-    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <param name="meterFactory">Creates the <see cref="ImportTelemetry.MeterName"/> meter; <see langword="null"/> records no metrics.</param>
+    /// <exception cref="ArgumentNullException">An argument other than <paramref name="meterFactory"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">The options are invalid; the message names every problem.</exception>
-    public ImportSessions(ImportView view, ImportSessionOptions options, TimeProvider timeProvider, Action<ImportViewChanges> publish)
+    public ImportSessions(ImportView view, ImportSessionOptions options, TimeProvider timeProvider, Action<ImportViewChanges> publish, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(view);
         ArgumentNullException.ThrowIfNull(options);
@@ -44,15 +48,19 @@ public sealed class ImportSessions : IDisposable
         var errors = new List<string>();
         if (options.SnapshotGracePeriod <= TimeSpan.Zero)
             errors.Add($"SnapshotGracePeriod: {options.SnapshotGracePeriod} must be positive.");
+        if (options.MaxImportsPerPeer <= 0)
+            errors.Add($"MaxImportsPerPeer: {options.MaxImportsPerPeer} must be positive.");
         if (options.DisconnectedTtl < TimeSpan.Zero)
             errors.Add($"DisconnectedTtl: {options.DisconnectedTtl} must not be negative; use null to keep imports forever.");
         if (errors.Count > 0)
             throw new ArgumentException("Invalid import session options: " + string.Join(" ", errors), nameof(options));
         _view = view;
         _gracePeriod = options.SnapshotGracePeriod;
+        _maxImportsPerPeer = options.MaxImportsPerPeer;
         _disconnectedTtl = options.DisconnectedTtl is { } ttl && ttl > TimeSpan.Zero ? ttl : null;
         _timeProvider = timeProvider;
         _publish = publish;
+        _metrics = meterFactory is null ? null : new ImportSessionMetrics(meterFactory, view);
     }
 
     /// <summary>Gets the exception the publish callback threw during a timer-driven sweep or expiry, if any.</summary>
@@ -87,6 +95,8 @@ public sealed class ImportSessions : IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (!_sessions.TryGetValue(peer, out var session))
                 _sessions[peer] = session = new PeerSession(peer);
+            if (session.State == ImportSessionState.Resyncing)
+                _metrics?.ResyncEnded(peer, ImportSessionMetrics.Abandoned, 0);
             session.StopTimers();
             session.Generation++;
             session.State = ImportSessionState.Resyncing;
@@ -94,7 +104,7 @@ public sealed class ImportSessions : IDisposable
             session.Announced = announcedCount >= 0 ? announcedCount : null;
             session.Received = 0;
             if (session.Announced == 0)
-                Publish(Sweep(session));
+                Publish(Sweep(session, ImportSessionMetrics.Announced));
             else if (session.Announced is null)
                 ArmGraceTimer(session);
         }
@@ -103,19 +113,26 @@ public sealed class ImportSessions : IDisposable
     /// <summary>Applies an upsert (CREATE, UPDATE or UPSERT) from <paramref name="peer"/>; during a resync it asserts the key.</summary>
     /// <param name="peer">The peer.</param>
     /// <param name="entry">The entry as the peer sent it (already validated).</param>
+    /// <returns>
+    /// <see langword="true"/> when applied; <see langword="false"/> when the entry is a new key and the peer already
+    /// holds <see cref="ImportSessionOptions.MaxImportsPerPeer"/> imports: nothing changed, and the item should be NACKed.
+    /// </returns>
     /// <exception cref="ArgumentException"><paramref name="peer"/> is null or empty, or the entry's key is empty.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="entry"/> is <see langword="null"/>.</exception>
     /// <exception cref="InvalidOperationException">No stream is open for the peer: call <see cref="BeginResync"/> first.</exception>
     /// <exception cref="ObjectDisposedException">The object is disposed.</exception>
-    public void Upsert(string peer, CatalogEntry entry)
+    public bool Upsert(string peer, CatalogEntry entry)
     {
         ArgumentException.ThrowIfNullOrEmpty(peer);
         ArgumentNullException.ThrowIfNull(entry);
         lock (_gate)
         {
             var session = Open(peer);
+            if (_view.CountPeer(peer, entry.Key, out var holdsKey) >= _maxImportsPerPeer && !holdsKey)
+                return false;
             Publish(_view.Upsert(peer, entry));
             Asserted(session, entry.Key);
+            return true;
         }
     }
 
@@ -171,6 +188,8 @@ public sealed class ImportSessions : IDisposable
                 _sessions[peer] = session = new PeerSession(peer);
             if (session.State == ImportSessionState.Disconnected)
                 return;
+            if (session.State == ImportSessionState.Resyncing)
+                _metrics?.ResyncEnded(peer, ImportSessionMetrics.Abandoned, 0);
             session.StopTimers();
             session.Generation++;
             session.State = ImportSessionState.Disconnected;
@@ -227,7 +246,7 @@ public sealed class ImportSessions : IDisposable
         if (session.Announced is null)
             ArmGraceTimer(session);
         else if (session.Received >= session.Announced)
-            Publish(Sweep(session));
+            Publish(Sweep(session, ImportSessionMetrics.Announced));
     }
 
     // Each message from the peer is news: the grace period restarts from it.
@@ -249,7 +268,7 @@ public sealed class ImportSessions : IDisposable
         {
             if (_disposed || session.Generation != generation || session.State != ImportSessionState.Resyncing)
                 return;
-            PublishFromTimer(Sweep(session));
+            PublishFromTimer(Sweep(session, ImportSessionMetrics.GracePeriod));
         }
     }
 
@@ -261,12 +280,13 @@ public sealed class ImportSessions : IDisposable
                 return;
             session.StopTimers();
             _sessions.Remove(session.Peer);
+            _metrics?.Expired(session.Peer, _view.GetPeerKeys(session.Peer).Count);
             PublishFromTimer(_view.RemovePeer(session.Peer));
         }
     }
 
     /// <summary>Completes the resync: removes exactly the imports of the peer that it did not assert.</summary>
-    private ImportViewChanges Sweep(PeerSession session)
+    private ImportViewChanges Sweep(PeerSession session, string outcome)
     {
         var asserted = session.Asserted!;
         session.Asserted = null;
@@ -274,6 +294,7 @@ public sealed class ImportSessions : IDisposable
         session.GraceTimer?.Dispose();
         session.GraceTimer = null;
         var stale = _view.GetPeerKeys(session.Peer).Where(k => !asserted.Contains(k)).ToArray();
+        _metrics?.ResyncEnded(session.Peer, outcome, stale.Length);
         return stale.Length == 0 ? ImportViewChanges.None : _view.RemoveRange(session.Peer, stale);
     }
 

@@ -26,6 +26,7 @@ public sealed partial class FederatedBundleRefresher : IAsyncDisposable
     private readonly Meter? _meter;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _loops = [];
+    private int _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="FederatedBundleRefresher"/> class.</summary>
     /// <param name="target">The bundle store the peers' bundles are written to (and the latest endpoint trust read from).</param>
@@ -87,12 +88,14 @@ public sealed partial class FederatedBundleRefresher : IAsyncDisposable
     /// <summary>Gets the configured peer trust domains.</summary>
     public IReadOnlyCollection<TrustDomain> TrustDomains => _peers.Keys;
 
-    /// <summary>Starts one refresh loop per peer; each retrieves its bundle at once.</summary>
+    /// <summary>Starts one refresh loop per peer; each retrieves its bundle at once. Calling it again has no effect.</summary>
     /// <param name="cancellationToken">Not used beyond argument checking; loops stop with <see cref="DisposeAsync"/>.</param>
     /// <returns>A completed task.</returns>
+    /// <exception cref="ObjectDisposedException">The refresher was disposed.</exception>
     public Task StartAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
         lock (_loops)
         {
             if (_loops.Count > 0)
@@ -166,6 +169,9 @@ public sealed partial class FederatedBundleRefresher : IAsyncDisposable
     /// <returns>A task that completes when all loops have stopped.</returns>
     public async ValueTask DisposeAsync()
     {
+        // Idempotent: a host stops it and its container disposes it.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
         await _stopping.CancelAsync().ConfigureAwait(false);
         Task[] loops;
         lock (_loops)
@@ -179,7 +185,29 @@ public sealed partial class FederatedBundleRefresher : IAsyncDisposable
     {
         while (!stopping.IsCancellationRequested)
         {
-            await RefreshOnceAsync(peer, stopping).ConfigureAwait(false);
+            DateTimeOffset scheduled;
+            lock (peer)
+                scheduled = peer.NextRefresh;
+            try
+            {
+                await RefreshOnceAsync(peer, stopping).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!stopping.IsCancellationRequested)
+            {
+                // A throwing event handler (or a bug) must not end this peer's refreshes for the life of the process.
+                // Events are raised after the next due time is set, so keep that one when it was.
+                Log.RefreshLoopError(_logger, ex, peer.Client.Options.TrustDomain.Name);
+                lock (peer)
+                {
+                    if (peer.NextRefresh == scheduled)
+                        peer.NextRefresh = _timeProvider.GetUtcNow() + Jittered(peer.Interval);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
             Task wake;
             DateTimeOffset due;
             lock (peer)
@@ -363,6 +391,9 @@ public sealed partial class FederatedBundleRefresher : IAsyncDisposable
 
         [LoggerMessage(2213, LogLevel.Warning, "The bundle of '{TrustDomain}' changed but kept sequence {Sequence}; applied anyway.", EventName = nameof(ContentChangedWithoutSequence))]
         public static partial void ContentChangedWithoutSequence(ILogger logger, string trustDomain, ulong sequence);
+
+        [LoggerMessage(2215, LogLevel.Error, "Refreshing the bundle of '{TrustDomain}' failed unexpectedly; the next refresh runs on schedule.", EventName = nameof(RefreshLoopError))]
+        public static partial void RefreshLoopError(ILogger logger, Exception exception, string trustDomain);
 
         [LoggerMessage(2214, LogLevel.Information, "Refreshing the bundle of '{TrustDomain}' early: a peer presented an unknown authority.", EventName = nameof(EarlyRefreshRequested))]
         public static partial void EarlyRefreshRequested(ILogger logger, string trustDomain);

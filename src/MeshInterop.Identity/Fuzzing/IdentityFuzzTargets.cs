@@ -11,7 +11,7 @@ namespace MeshInterop.Identity.Fuzzing;
 /// </summary>
 internal static class IdentityFuzzTargets
 {
-    private static readonly TrustDomain s_trustDomain = TrustDomain.Parse("fuzz.example");
+    private static readonly TrustDomain FuzzTrustDomain = TrustDomain.Parse("fuzz.example");
 
     /// <summary>Parses the input as a SPIFFE ID and as a trust domain, from UTF-8 and from UTF-16, in every mode.</summary>
     public static void SpiffeIdParser(ReadOnlySpan<byte> data)
@@ -54,12 +54,12 @@ internal static class IdentityFuzzTargets
     /// <summary>Parses the input as a bundle document; a parsed bundle must survive writing and parsing again.</summary>
     public static void SpiffeBundleParser(ReadOnlySpan<byte> data)
     {
-        if (!SpiffeBundle.TryParse(data, s_trustDomain, out var bundle, out _))
+        if (!SpiffeBundle.TryParse(data, FuzzTrustDomain, out var bundle, out _))
         {
             return;
         }
 
-        var again = SpiffeBundle.Parse(bundle.ToUtf8Json(), s_trustDomain);
+        var again = SpiffeBundle.Parse(bundle.ToUtf8Json(), FuzzTrustDomain);
         Check(again.X509Bundle.ContentEquals(bundle.X509Bundle) && again.JwtBundle.ContentEquals(bundle.JwtBundle), "a written bundle parses to other content");
         Check(again.SequenceNumber == bundle.SequenceNumber && again.RefreshHint == bundle.RefreshHint, "a written bundle lost its sequence or hint");
     }

@@ -13,7 +13,7 @@ namespace MeshInterop.Identity.Internal;
 /// </summary>
 internal static class SpiffeBundleReader
 {
-    private static readonly JsonDocumentOptions s_documentOptions = new()
+    private static readonly JsonDocumentOptions DocumentOptions = new()
     {
         AllowDuplicateProperties = false,   // System.Text.Json keeps the last duplicate by default
         AllowTrailingCommas = false,
@@ -44,7 +44,7 @@ internal static class SpiffeBundleReader
 
         try
         {
-            return JsonDocument.Parse(utf8Json.ToArray(), s_documentOptions);
+            return JsonDocument.Parse(utf8Json.ToArray(), DocumentOptions);
         }
         catch (JsonException exception)
         {

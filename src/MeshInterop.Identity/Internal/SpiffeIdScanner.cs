@@ -33,13 +33,13 @@ internal static class SpiffeIdScanner
     private const string LowerTrustDomainSet = "abcdefghijklmnopqrstuvwxyz0123456789.-_";
     private const string UpperLetters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
-    private static readonly SearchValues<char> s_trustDomainChars = SearchValues.Create(LowerTrustDomainSet);
+    private static readonly SearchValues<char> TrustDomainChars = SearchValues.Create(LowerTrustDomainSet);
     // The lenient trust domain set and the path segment set are the same: a-z A-Z 0-9 . - _.
-    private static readonly SearchValues<char> s_segmentChars = SearchValues.Create(LowerTrustDomainSet + UpperLetters);
-    private static readonly SearchValues<byte> s_trustDomainBytes = SearchValues.Create(Encoding.ASCII.GetBytes(LowerTrustDomainSet));
-    private static readonly SearchValues<byte> s_segmentBytes = SearchValues.Create(Encoding.ASCII.GetBytes(LowerTrustDomainSet + UpperLetters));
-    private static readonly SearchValues<char> s_pathChars = SearchValues.Create(LowerTrustDomainSet + UpperLetters + "/");
-    private static readonly SearchValues<byte> s_pathBytes = SearchValues.Create(Encoding.ASCII.GetBytes(LowerTrustDomainSet + UpperLetters + "/"));
+    private static readonly SearchValues<char> SegmentChars = SearchValues.Create(LowerTrustDomainSet + UpperLetters);
+    private static readonly SearchValues<byte> TrustDomainBytes = SearchValues.Create(Encoding.ASCII.GetBytes(LowerTrustDomainSet));
+    private static readonly SearchValues<byte> SegmentBytes = SearchValues.Create(Encoding.ASCII.GetBytes(LowerTrustDomainSet + UpperLetters));
+    private static readonly SearchValues<char> PathChars = SearchValues.Create(LowerTrustDomainSet + UpperLetters + "/");
+    private static readonly SearchValues<byte> PathBytes = SearchValues.Create(Encoding.ASCII.GetBytes(LowerTrustDomainSet + UpperLetters + "/"));
 
     /// <summary>Scans a full SPIFFE ID (steps 1 to 5 of reference section 1.4).</summary>
     public static IdScan ScanId<T>(ReadOnlySpan<T> s, SpiffeIdParseOptions options)
@@ -213,7 +213,7 @@ internal static class SpiffeIdScanner
             return SpiffeIdError.EmptySegment;
         }
 
-        var stop = segment.IndexOfAnyExcept(s_segmentChars);
+        var stop = segment.IndexOfAnyExcept(SegmentChars);
         if (stop >= 0)
         {
             index = stop;
@@ -237,23 +237,15 @@ internal static class SpiffeIdScanner
                 : Encoding.ASCII.GetString(MemoryMarshal.Cast<T, byte>(s));   // validated: ASCII only
         }
 
-        char[]? rented = null;
-        var buffer = s.Length <= 512 ? stackalloc char[512] : (rented = ArrayPool<char>.Shared.Rent(s.Length));
-        buffer = buffer[..s.Length];
-        for (var i = 0; i < s.Length; i++)
+        return string.Create(s.Length, new FoldSource<T>(s, scan.TrustDomainEnd), static (buffer, source) =>
         {
-            var c = (char)int.CreateTruncating(s[i]);
-            // Fold only what was already checked to be ASCII A-Z, and only in the scheme and trust domain (ID-11).
-            buffer[i] = i < scan.TrustDomainEnd && char.IsAsciiLetterUpper(c) ? (char)(c | 0x20) : c;
-        }
-
-        var result = new string(buffer);
-        if (rented is not null)
-        {
-            ArrayPool<char>.Shared.Return(rented);
-        }
-
-        return result;
+            for (var i = 0; i < buffer.Length; i++)
+            {
+                var c = (char)int.CreateTruncating(source.Input[i]);
+                // Fold only what was already checked to be ASCII A-Z, and only in the scheme and trust domain (ID-11).
+                buffer[i] = i < source.FoldEnd && char.IsAsciiLetterUpper(c) ? (char)(c | 0x20) : c;
+            }
+        });
     }
 
     private static int ScanScheme<T>(ReadOnlySpan<T> s, bool lenient, out bool folded)
@@ -315,17 +307,26 @@ internal static class SpiffeIdScanner
 
     private static SearchValues<T> PathSet<T>()
         where T : unmanaged, IBinaryInteger<T>
-        => typeof(T) == typeof(char) ? (SearchValues<T>)(object)s_pathChars : (SearchValues<T>)(object)s_pathBytes;
+        => typeof(T) == typeof(char) ? (SearchValues<T>)(object)PathChars : (SearchValues<T>)(object)PathBytes;
 
     private static SearchValues<T> TrustDomainSet<T>()
         where T : unmanaged, IBinaryInteger<T>
-        => typeof(T) == typeof(char) ? (SearchValues<T>)(object)s_trustDomainChars : (SearchValues<T>)(object)s_trustDomainBytes;
+        => typeof(T) == typeof(char) ? (SearchValues<T>)(object)TrustDomainChars : (SearchValues<T>)(object)TrustDomainBytes;
 
     private static SearchValues<T> LenientTrustDomainSet<T>()
         where T : unmanaged, IBinaryInteger<T>
-        => typeof(T) == typeof(char) ? (SearchValues<T>)(object)s_segmentChars : (SearchValues<T>)(object)s_segmentBytes;
+        => typeof(T) == typeof(char) ? (SearchValues<T>)(object)SegmentChars : (SearchValues<T>)(object)SegmentBytes;
 
     private static SearchValues<T> SegmentSet<T>()
         where T : unmanaged, IBinaryInteger<T>
-        => typeof(T) == typeof(char) ? (SearchValues<T>)(object)s_segmentChars : (SearchValues<T>)(object)s_segmentBytes;
+        => typeof(T) == typeof(char) ? (SearchValues<T>)(object)SegmentChars : (SearchValues<T>)(object)SegmentBytes;
+
+    /// <summary>The input of <see cref="Materialize"/> and how far ASCII case folding applies.</summary>
+    private readonly ref struct FoldSource<T>(ReadOnlySpan<T> input, int foldEnd)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        public ReadOnlySpan<T> Input { get; } = input;
+
+        public int FoldEnd { get; } = foldEnd;
+    }
 }

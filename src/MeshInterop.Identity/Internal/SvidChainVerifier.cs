@@ -222,16 +222,34 @@ internal static class SvidChainVerifier
         return false;
     }
 
+    /// <summary>Whether at least two roots in <paramref name="store"/> carry a subject the presented chain names as issuer.</summary>
+    public static bool HasSameSubjectRoots(X509Certificate2 leaf, ReadOnlySpan<X509Certificate2> intermediates, X509Certificate2Collection store)
+    {
+        var matches = 0;
+        for (var i = 0; i < store.Count && matches < 2; i++)
+        {
+            if (Issues(leaf, intermediates, store[i]))
+                matches++;
+        }
+
+        return matches >= 2;
+    }
+
+    private static bool Issues(X509Certificate2 leaf, ReadOnlySpan<X509Certificate2> intermediates, X509Certificate2 authority)
+    {
+        var subject = authority.SubjectName.RawData.AsSpan();
+        var issues = leaf.IssuerName.RawData.AsSpan().SequenceEqual(subject);
+        foreach (var intermediate in intermediates)
+            issues |= intermediate.IssuerName.RawData.AsSpan().SequenceEqual(subject);
+        return issues;
+    }
+
     private static List<X509Certificate2>? SameSubjectCandidates(X509Certificate2 leaf, ReadOnlySpan<X509Certificate2> intermediates, IReadOnlyList<X509Certificate2> authorities)
     {
         List<X509Certificate2>? candidates = null;
         foreach (var authority in authorities)
         {
-            var subject = authority.SubjectName.RawData.AsSpan();
-            var issues = leaf.IssuerName.RawData.AsSpan().SequenceEqual(subject);
-            foreach (var intermediate in intermediates)
-                issues |= intermediate.IssuerName.RawData.AsSpan().SequenceEqual(subject);
-            if (issues)
+            if (Issues(leaf, intermediates, authority))
                 (candidates ??= []).Add(authority);
         }
 

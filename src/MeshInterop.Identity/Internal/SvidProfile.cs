@@ -20,9 +20,9 @@ internal static class SvidProfile
     private const string EcPublicKeyOid = "1.2.840.10045.2.1";
 
     // DER OIDs of the named curves MeshInterop accepts: P-256, P-384, P-521.
-    private static readonly byte[] s_p256 = [0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07];
-    private static readonly byte[] s_p384 = [0x06, 0x05, 0x2B, 0x81, 0x04, 0x00, 0x22];
-    private static readonly byte[] s_p521 = [0x06, 0x05, 0x2B, 0x81, 0x04, 0x00, 0x23];
+    private static readonly byte[] P256 = [0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07];
+    private static readonly byte[] P384 = [0x06, 0x05, 0x2B, 0x81, 0x04, 0x00, 0x22];
+    private static readonly byte[] P521 = [0x06, 0x05, 0x2B, 0x81, 0x04, 0x00, 0x23];
 
     /// <summary>The leaf facts that later checks (and cache hits) need.</summary>
     internal readonly record struct LeafFacts(SpiffeId Id, bool HasEku, bool EkuServer, bool EkuClient);
@@ -179,7 +179,7 @@ internal static class SvidProfile
                 return true;
             case EcPublicKeyOid:
                 var curve = key.EncodedParameters?.RawData is { } parameters ? parameters.AsSpan() : default;
-                return curve.SequenceEqual(s_p256) || curve.SequenceEqual(s_p384) || curve.SequenceEqual(s_p521);
+                return curve.SequenceEqual(P256) || curve.SequenceEqual(P384) || curve.SequenceEqual(P521);
             default:
                 return false;
         }

@@ -19,7 +19,7 @@ internal enum UriSanStatus
 internal static class UriSanReader
 {
     internal const string SubjectAlternativeNameOid = "2.5.29.17";
-    private static readonly Asn1Tag s_uriTag = new(TagClass.ContextSpecific, 6);
+    private static readonly Asn1Tag UriTag = new(TagClass.ContextSpecific, 6);
 
     /// <summary>Finds the single URI SAN of <paramref name="certificate"/>, counting URIs of every scheme.</summary>
     public static UriSanStatus TryReadSingle(X509Certificate2 certificate, out ReadOnlyMemory<byte> uri, out bool sanCritical)
@@ -56,9 +56,9 @@ internal static class UriSanReader
             while (names.HasData)
             {
                 var tag = names.PeekTag();
-                if (tag.HasSameClassAndValue(s_uriTag))
+                if (tag.HasSameClassAndValue(UriTag))
                 {
-                    if (!names.TryReadPrimitiveCharacterStringBytes(s_uriTag, out var bytes))
+                    if (!names.TryReadPrimitiveCharacterStringBytes(UriTag, out var bytes))
                         return UriSanStatus.Malformed;   // a constructed encoding is not DER
                     if (++count == 1)
                         uri = bytes;

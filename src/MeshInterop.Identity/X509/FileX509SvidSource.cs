@@ -76,7 +76,16 @@ public sealed partial class FileX509SvidSource : IX509SvidSource, IDisposable
 
         Log.SvidRotated(_logger, next.SpiffeId.ToString(), next.NotAfter);
         WarnIfNotCurrent(next);
-        Changed?.Invoke(this, EventArgs.Empty);
+        try
+        {
+            Changed?.Invoke(this, EventArgs.Empty);
+        }
+        catch (Exception ex)
+        {
+            // This runs on a timer thread, where an escaping exception would end the process.
+            Log.ChangedHandlerFailed(_logger, ex);
+        }
+
         return true;
     }
 
@@ -115,6 +124,9 @@ public sealed partial class FileX509SvidSource : IX509SvidSource, IDisposable
 
         [LoggerMessage(2101, LogLevel.Warning, "Could not reload the X.509-SVID from '{Location}'; keeping the current one.", EventName = nameof(SvidReloadFailed))]
         public static partial void SvidReloadFailed(ILogger logger, Exception exception, string location);
+
+        [LoggerMessage(2103, LogLevel.Error, "A handler of the X.509-SVID Changed event threw; the new SVID is in use regardless.", EventName = nameof(ChangedHandlerFailed))]
+        public static partial void ChangedHandlerFailed(ILogger logger, Exception exception);
 
         [LoggerMessage(2102, LogLevel.Warning, "X.509-SVID '{SpiffeId}' is not valid now (valid from {NotBefore} to {NotAfter}); peers will reject it.", EventName = nameof(SvidNotCurrentlyValid))]
         public static partial void SvidNotCurrentlyValid(ILogger logger, string spiffeId, DateTimeOffset notBefore, DateTimeOffset notAfter);

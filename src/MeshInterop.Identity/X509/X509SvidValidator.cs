@@ -225,9 +225,16 @@ public sealed class X509SvidValidator
         {
             result = SvidChainVerifier.Evaluate(platformChain, leaf, facts.Id, authorities, copyChain: true);
 
-            // Only the same-subject case justifies a second build (reference 5.2, step 3).
-            if (!result.IsValid && (result.Failure is X509SvidFailure.SignatureInvalid or X509SvidFailure.UntrustedChain))
-                result = SvidChainVerifier.RetryPerRoot(leaf, intermediates, facts.Id, authorities, now, _options.RevocationMode) ?? result;
+            // Only the same-subject case justifies a second build (reference 5.2, step 3): the pooled store of the
+            // single build may hold a same-named root of another trust domain (or a rotated one), which OpenSSL can
+            // pick instead of the right one for certificates without an AKI.
+            if (!result.IsValid && (result.Failure is X509SvidFailure.SignatureInvalid or X509SvidFailure.UntrustedChain)
+                && SvidChainVerifier.HasSameSubjectRoots(leaf, intermediates, platformChain.ChainPolicy.CustomTrustStore))
+            {
+                var rebuilt = SvidChainVerifier.Build(leaf, intermediates, facts.Id, authorities, now, _options.RevocationMode);
+                if (rebuilt.IsValid)
+                    result = rebuilt;
+            }
         }
         else
         {

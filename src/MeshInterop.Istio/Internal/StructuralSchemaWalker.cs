@@ -32,6 +32,7 @@ internal sealed class StructuralSchemaWalker
     private readonly List<string> _unchecked;
     private readonly bool _valueOnly;
     private bool _skipRootIdentity;
+    private int _schemaErrors;
 
     private StructuralSchemaWalker(bool valueOnly, List<string> uncheckedRules)
     {
@@ -103,6 +104,8 @@ internal sealed class StructuralSchemaWalker
         if (!CheckType(value, schema, path))
             return;
 
+        var schemaErrorsBefore = _schemaErrors;
+
         if (schema["enum"] is JsonArray allowed && !allowed.Any(a => JsonNode.DeepEquals(a, value)))
         {
             var supported = string.Join(", ", allowed.Select(a => a?.ToJsonString() ?? "null"));
@@ -124,10 +127,26 @@ internal sealed class StructuralSchemaWalker
 
         WalkJunctors(value, schema, path);
 
-        if (schema["x-kubernetes-validations"] is JsonArray rules)
+        // CEL rules assume a well-typed value; on one whose schema checks already failed they would only add noise.
+        if (schema["x-kubernetes-validations"] is JsonArray rules && _schemaErrors == schemaErrorsBefore)
         {
             foreach (var rule in rules.OfType<JsonObject>())
-                _unchecked.Add($"{Display(path)}: {(string?)rule["message"] ?? (string?)rule["rule"]}");
+            {
+                if ((string?)rule["rule"] is not { Length: > 0 } text)
+                    continue;
+                var message = (string?)rule["message"] ?? "failed rule: " + text;
+                switch (CelRules.Evaluate(text, value, out var error))
+                {
+                    case CelOutcome.Failed:
+                        _issues.Add(new ValidationIssue(Display(path), $"Invalid value: \"{Kind(value)}\": {message}{(error is null ? string.Empty : $" ({error})")}"));
+                        break;
+                    case CelOutcome.Unsupported:
+                        _unchecked.Add($"{Display(path)}: {message}");
+                        break;
+                    default:
+                        break;
+                }
+            }
         }
     }
 
@@ -336,7 +355,11 @@ internal sealed class StructuralSchemaWalker
         }
     }
 
-    private void Error(string path, string message) => _issues.Add(new ValidationIssue(Display(path), message));
+    private void Error(string path, string message)
+    {
+        _schemaErrors++;
+        _issues.Add(new ValidationIssue(Display(path), message));
+    }
 
     private static string Display(string path) => path.StartsWith('.') ? path[1..] : path;
 

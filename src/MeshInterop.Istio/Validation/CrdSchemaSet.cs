@@ -126,7 +126,9 @@ public sealed class CrdSchema
 
     /// <summary>
     /// Validates an object as the API server does with <c>fieldValidation=Strict</c>: types, enums, required fields,
-    /// bounds, lengths, patterns, list-map keys and unknown fields (errors). CEL rules are listed, not run.
+    /// bounds, lengths, patterns, list-map keys and unknown fields (errors), and the CEL rules
+    /// (<c>x-kubernetes-validations</c>) with <c>self</c> bound to each value; CEL rules that cannot be evaluated
+    /// locally are listed in <see cref="ValidationResult.UncheckedRules"/>.
     /// </summary>
     /// <param name="obj">The whole object, with <c>apiVersion</c>, <c>kind</c>, <c>metadata</c> and <c>spec</c>.</param>
     /// <returns>The findings.</returns>

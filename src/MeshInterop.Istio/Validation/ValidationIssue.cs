@@ -43,8 +43,9 @@ public sealed class ValidationResult
     public bool IsValid => !Errors.Any();
 
     /// <summary>
-    /// Gets the rules that applied to the object but were not evaluated, as <c>path: rule message</c>: the schema's
-    /// CEL rules (<c>x-kubernetes-validations</c>), which this validator does not run.
+    /// Gets the rules that applied to the object but could not be evaluated, as <c>path: rule message</c>: CEL
+    /// transition rules (<c>oldSelf</c>) and rules using the URL library, and, from the webhook validator, kinds
+    /// without ported rules. The API server still enforces them.
     /// </summary>
     public IReadOnlyList<string> UncheckedRules { get; }
 

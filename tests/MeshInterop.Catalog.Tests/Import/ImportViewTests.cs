@@ -259,6 +259,70 @@ public sealed class ImportViewTests
     }
 
     [Fact]
+    public void AggregateWhenCompatible_LaterImportChangesPorts_BecomesConflictInPlace()
+    {
+        var view = View(ImportCollisionPolicy.AggregateWhenCompatible, SharedNames);
+        view.Upsert("a", Entry("web", address: "192.0.2.1"));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        view.Upsert("b", Entry("web", address: "192.0.2.2"));
+
+        var changes = view.Upsert("b", Entry("web", port: 9090, address: "192.0.2.2"));
+
+        Assert.Equal(["192.0.2.1"], Assert.Single(changes.Upserted).Endpoints.Select(e => e.Address));
+        Assert.Equal(ImportConflictReason.Aggregated, Assert.Single(changes.ConflictsCleared).Reason);
+        Assert.Equal(ImportConflictReason.IncompatiblePorts, Assert.Single(changes.ConflictsRaised).Reason);
+    }
+
+    [Fact]
+    public void Upsert_WinnerChangesContent_StaysWinnerAndReportsOnlyItsUpdate()
+    {
+        var view = View(naming: SharedNames);
+        view.Upsert("a", Entry("web"));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        view.Upsert("b", Entry("web"));
+
+        var changes = view.Upsert("a", Entry("web", fqdn: "web.a.example"));
+
+        Assert.Equal("web.a.example", Assert.Single(changes.Upserted).Fqdn);
+        Assert.Empty(changes.ConflictsRaised);
+        Assert.Empty(changes.ConflictsCleared);
+    }
+
+    [Fact]
+    public void SameFqdnUnderDifferentLocalNames_EarlierHoldsIt_LaterPromotedWhenItLeaves()
+    {
+        var view = View();
+        view.Upsert("zeta", Entry("httpbin", fqdn: "httpbin.default.svc.cluster.local"));
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        var late = view.Upsert("alpha", Entry("httpbin", fqdn: "HTTPBIN.default.svc.cluster.local"));
+
+        Assert.Empty(late.Upserted);
+        var conflict = Assert.Single(late.ConflictsRaised);
+        Assert.Equal((ImportConflictReason.FqdnTaken, new ServiceKey("alpha-httpbin")), (conflict.Reason, conflict.LocalKey));
+        Assert.Contains("'zeta-httpbin'", conflict.Detail, StringComparison.Ordinal);
+
+        var promoted = view.Remove("zeta", new ServiceKey("httpbin"));
+
+        Assert.Equal(new ServiceKey("alpha-httpbin"), Assert.Single(promoted.Upserted).Key);
+        Assert.Equal([new ServiceKey("zeta-httpbin")], promoted.Removed);
+        Assert.Empty(view.GetConflicts());
+    }
+
+    [Fact]
+    public void SameFqdnAndSameLocalName_AggregatedNotBlocked()
+    {
+        var view = View(ImportCollisionPolicy.AggregateWhenCompatible, SharedNames);
+        view.Upsert("a", Entry("web", address: "192.0.2.1", fqdn: "web.default.svc.cluster.local"));
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        var changes = view.Upsert("b", Entry("web", address: "192.0.2.2", fqdn: "web.default.svc.cluster.local"));
+
+        Assert.Equal(2, Assert.Single(changes.Upserted).Endpoints.Length);
+        Assert.Equal(ImportConflictReason.Aggregated, Assert.Single(changes.ConflictsRaised).Reason);
+    }
+
+    [Fact]
     public void TwoKeysOfOnePeer_SameLocalName_IsReportedAsConflict()
     {
         var view = View();
@@ -430,7 +494,12 @@ public sealed class ImportViewTests
                     view.Remove(peer, entry.Key);
             }
 
-            var projected = view.GetEntries().ToDictionary(e => (e.Origin.PeerName!, e.Origin.RemoteKey));
+            var entries = view.GetEntries();
+            var projected = entries.ToDictionary(e => (e.Origin.PeerName!, e.Origin.RemoteKey));
+
+            // No two local names share an FQDN.
+            var fqdns = entries.Where(e => e.Fqdn.Length > 0).Select(e => e.Fqdn).ToList();
+            Assert.Equal(fqdns.Count, fqdns.Distinct(StringComparer.OrdinalIgnoreCase).Count());
             var conflicts = view.GetConflicts().ToDictionary(c => (c.Peer, c.RemoteKey));
             var byLocalName = new Dictionary<string, List<(string, ServiceKey)>>(StringComparer.Ordinal);
             foreach (var peer in ImportGen.Peers)

@@ -228,6 +228,23 @@ public sealed class ImportSessionsTests : IDisposable
     }
 
     [Fact]
+    public void Upsert_PeerAtImportLimit_RefusesNewKeysButUpdatesExisting()
+    {
+        var view = new ImportView(ImportNamingPolicy.Default, ImportCollisionPolicy.EarliestWins, _time);
+        using var sessions = new ImportSessions(view, new ImportSessionOptions { MaxImportsPerPeer = 2 }, _time, _ => { });
+        sessions.BeginResync("a");
+
+        Assert.True(sessions.Upsert("a", Entry("x")));
+        Assert.True(sessions.Upsert("a", Entry("y")));
+        Assert.False(sessions.Upsert("a", Entry("z")));
+        Assert.True(sessions.Upsert("a", Entry("x", address: "192.0.2.9")));
+        sessions.BeginResync("b");
+        Assert.True(sessions.Upsert("b", Entry("z")));
+
+        Assert.Equal(["x", "y"], view.GetPeerKeys("a").Select(k => k.Name));
+    }
+
+    [Fact]
     public void Upsert_WithoutOpenStream_ThrowsNamingPeer()
     {
         var ex = Assert.Throws<InvalidOperationException>(() => _sessions.Upsert("a", Entry("x")));
@@ -242,9 +259,10 @@ public sealed class ImportSessionsTests : IDisposable
     public void Constructor_InvalidOptions_ListsEveryProblem()
     {
         var ex = Assert.Throws<ArgumentException>(() => new ImportSessions(_view,
-            new ImportSessionOptions { SnapshotGracePeriod = TimeSpan.Zero, DisconnectedTtl = TimeSpan.FromSeconds(-1) }, _time, _ => { }));
+            new ImportSessionOptions { SnapshotGracePeriod = TimeSpan.Zero, DisconnectedTtl = TimeSpan.FromSeconds(-1), MaxImportsPerPeer = 0 }, _time, _ => { }));
 
         Assert.Equal("options", ex.ParamName);
+        Assert.Contains("MaxImportsPerPeer", ex.Message, StringComparison.Ordinal);
         Assert.Contains("SnapshotGracePeriod", ex.Message, StringComparison.Ordinal);
         Assert.Contains("DisconnectedTtl", ex.Message, StringComparison.Ordinal);
     }
@@ -301,6 +319,32 @@ public sealed class ImportSessionsTests : IDisposable
 
         Assert.Equal("store unavailable", sessions.PublishFailure?.Message);
         Assert.Equal(["x"], view.GetPeerKeys("a").Select(k => k.Name));
+    }
+
+    [Fact]
+    public void Metrics_ResyncsSweepsExpiriesAndGauges_AreRecordedWithPeerAndUnit()
+    {
+        using var meters = new RecordingMeterFactory();
+        var view = new ImportView(ImportNamingPolicy.Default, ImportCollisionPolicy.EarliestWins, _time);
+        using var sessions = new ImportSessions(view,
+            new ImportSessionOptions { SnapshotGracePeriod = Grace, DisconnectedTtl = TimeSpan.FromHours(1) }, _time, _ => { }, meters);
+        Connect(sessions, "a", 3, "x", "y", "z");
+        Connect(sessions, "a", null, "x");
+        sessions.BeginResync("a");                 // the unfinished resync is abandoned
+        sessions.Upsert("a", Entry("x"));
+        _time.Advance(Grace);                      // grace period: y and z are swept
+        Assert.Equal(1L, meters.Measurements("meshinterop.catalog.import.services")[^1].Value);
+        sessions.Disconnected("a");
+        _time.Advance(TimeSpan.FromHours(1));      // expiry: x is purged
+
+        var resyncs = meters.Measurements("meshinterop.catalog.import.resyncs");
+        Assert.Equal(["announced", "abandoned", "grace_period"], resyncs.Select(m => (string)m.Tags[ImportTelemetry.OutcomeTag]!));
+        Assert.All(resyncs, m => Assert.Equal(("{resync}", "a"), (m.Unit, (string)m.Tags[ImportTelemetry.PeerTag]!)));
+        var swept = Assert.Single(meters.Measurements("meshinterop.catalog.import.swept"));
+        Assert.Equal((2L, "{service}"), (swept.Value, swept.Unit));
+        Assert.Equal(1L, Assert.Single(meters.Measurements("meshinterop.catalog.import.expired")).Value);
+        Assert.Equal(0L, meters.Measurements("meshinterop.catalog.import.services")[^1].Value);
+        Assert.Equal(0L, meters.Measurements("meshinterop.catalog.import.conflicts")[^1].Value);
     }
 
     private static void Apply(Dictionary<ServiceKey, CatalogEntry> target, ImportViewChanges changes)

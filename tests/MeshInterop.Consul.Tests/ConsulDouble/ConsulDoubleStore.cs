@@ -66,7 +66,12 @@ public sealed class ConsulDoubleStore
 
     public Dictionary<string, ulong> TableIndexes { get; private set; } = new(StringComparer.Ordinal)
     {
-        [NodesTable] = 1, [ServicesTable] = 1, [ChecksTable] = 1, [ConfigTable] = 1, [KvTable] = 1, [SessionsTable] = 1,
+        [NodesTable] = 1,
+        [ServicesTable] = 1,
+        [ChecksTable] = 1,
+        [ConfigTable] = 1,
+        [KvTable] = 1,
+        [SessionsTable] = 1,
     };
 
     /// <summary>Gets the per-service-name index ("service.&lt;name&gt;" in Consul): bumped by every write touching the name, even an idempotent one.</summary>

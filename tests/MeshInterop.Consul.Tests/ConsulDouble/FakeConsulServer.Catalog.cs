@@ -202,9 +202,23 @@ public sealed partial class FakeConsulServer
     private ReadResult CatalogService(RequestContext r, string name)
     {
         var filter = ParseFilter(r, CatalogMapSelectors, CatalogListSelectors);
-        var tag = r.Query.TryGetValue("tag", out var tagValue) ? tagValue.ToString() : null;
-        var filtered = false;
         var rows = new JsonArray();
+        var visible = VisibleInstances(r, name, filter, ("ServiceMeta", "NodeMeta", "ServiceTags"), out var filtered);
+        foreach (var (service, node) in visible)
+        {
+            rows.Add(CatalogRowJson(service, node));
+        }
+
+        return new ReadResult(Store.ServiceQueryIndex(name), 200, rows.ToJsonString(), filtered);
+    }
+
+    /// <summary>The instances of a service the token may read (hidden ones set <paramref name="filtered"/>), narrowed by <c>tag</c> and the filter.</summary>
+    private List<(StoredService Service, StoredNode Node)> VisibleInstances(RequestContext r, string name, ConsulFilter? filter,
+        (string ServiceMeta, string NodeMeta, string Tags) selectors, out bool filtered)
+    {
+        var tag = r.Query.TryGetValue("tag", out var tagValue) ? tagValue.ToString() : null;
+        filtered = false;
+        List<(StoredService, StoredNode)> result = [];
         foreach (var service in ServicesNamed(r, name))
         {
             var node = Store.Nodes[service.Node];
@@ -219,21 +233,19 @@ public sealed partial class FakeConsulServer
                 continue;
             }
 
-            if (filter is not null && !filter.Matches((selector, key) => selector switch
-                {
-                    "ServiceMeta" => service.Meta.GetValueOrDefault(key!),
-                    "NodeMeta" => node.Meta.GetValueOrDefault(key!),
-                    "ServiceTags" => service.Tags,
-                    _ => null,
-                }))
+            if (filter is not null && !filter.Matches((selector, key) =>
+                    selector == selectors.ServiceMeta ? service.Meta.GetValueOrDefault(key!)
+                    : selector == selectors.NodeMeta ? node.Meta.GetValueOrDefault(key!)
+                    : selector == selectors.Tags ? service.Tags
+                    : null))
             {
                 continue;
             }
 
-            rows.Add(CatalogRowJson(service, node));
+            result.Add((service, node));
         }
 
-        return new ReadResult(Store.ServiceQueryIndex(name), 200, rows.ToJsonString(), filtered);
+        return result;
     }
 
     private IEnumerable<StoredService> ServicesNamed(RequestContext r, string name) =>
@@ -318,36 +330,12 @@ public sealed partial class FakeConsulServer
             passing = text.Length == 0 || (bool.TryParse(text, out var parsed) ? parsed : throw new DoubleErrorException(400, ConsulTexts.InvalidPassing));
         }
 
-        var tag = r.Query.TryGetValue("tag", out var tagValue) ? tagValue.ToString() : null;
-        var filtered = false;
         var entries = new JsonArray();
-        foreach (var service in ServicesNamed(r, name))
+        var visible = VisibleInstances(r, name, filter, ("Service.Meta", "Node.Meta", "Service.Tags"), out var filtered);
+        foreach (var (service, node) in visible)
         {
-            var node = Store.Nodes[service.Node];
-            if (!Allows(r.Token, "service", service.Name, AclLevel.Read) || !Allows(r.Token, "node", node.Name, AclLevel.Read))
-            {
-                filtered = true;
-                continue;
-            }
-
             var checks = Store.ChecksOf(service).OrderBy(c => c.CheckId, StringComparer.Ordinal).ToList();
             if (passing && checks.Any(c => !string.Equals(c.Status, "passing", StringComparison.Ordinal)))
-            {
-                continue;
-            }
-
-            if (tag is not null && !service.Tags.Contains(tag, StringComparer.Ordinal))
-            {
-                continue;
-            }
-
-            if (filter is not null && !filter.Matches((selector, key) => selector switch
-                {
-                    "Service.Meta" => service.Meta.GetValueOrDefault(key!),
-                    "Node.Meta" => node.Meta.GetValueOrDefault(key!),
-                    "Service.Tags" => service.Tags,
-                    _ => null,
-                }))
             {
                 continue;
             }

@@ -262,9 +262,18 @@ public sealed partial class FakeConsulServer
             case "catalog" when action == "node-services":
                 Only(r, "GET");
                 return ReadAsync(r, () => CatalogNodeServices(r, Required(r, 3, "Missing node name")), dropWhenParked);
+            case "health" when action == "service" && r.Query.TryGetValue("peer", out var peer):
+                Only(r, "GET");
+                return ReadAsync(r, () => PeeredHealthService(r, Required(r, 3, "Missing service name"), peer.ToString()), dropWhenParked);
             case "health" when action == "service":
                 Only(r, "GET");
                 return ReadAsync(r, () => HealthService(r, Required(r, 3, "Missing service name")), dropWhenParked);
+            case "exported-services" when s.Length == 2:
+                Only(r, "GET");
+                return ReadAsync(r, () => ExportedServices(r), dropWhenParked);
+            case "imported-services" when s.Length == 2:
+                Only(r, "GET");
+                return ReadAsync(r, () => ImportedServices(r), dropWhenParked);
             case "config" when s.Length == 2:
                 Only(r, "PUT");
                 return WriteAsync(r, () => ConfigSet(r));

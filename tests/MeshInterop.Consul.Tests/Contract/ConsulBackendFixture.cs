@@ -32,6 +32,10 @@ public abstract class ConsulBackendFixture : IAsyncLifetime
 
     protected virtual string? CaCertificateFile => null;
 
+    protected virtual void ConfigureClient(ConsulClientOptions options)
+    {
+    }
+
     public virtual async ValueTask InitializeAsync()
     {
         if (SkipReason is not null || Address is null)
@@ -44,6 +48,7 @@ public abstract class ConsulBackendFixture : IAsyncLifetime
             o.Token = Token;
             o.CaCertificateFile = CaCertificateFile;
             o.AllowPlaintextHttp = true;
+            ConfigureClient(o);
         });
         Edition = await _client.Client.DetectEditionAsync(CancellationToken.None);
     }
@@ -135,8 +140,8 @@ public abstract class ConsulBackendFixture : IAsyncLifetime
     internal static string Invariant(ulong value) => value.ToString(CultureInfo.InvariantCulture);
 }
 
-/// <summary>The in-process double, started fresh for the class.</summary>
-public sealed class DoubleBackendFixture : ConsulBackendFixture
+/// <summary>The in-process double playing Community Edition, started fresh for the class.</summary>
+public class DoubleBackendFixture : ConsulBackendFixture
 {
     private FakeConsulServer? _server;
 
@@ -144,9 +149,12 @@ public sealed class DoubleBackendFixture : ConsulBackendFixture
 
     protected override Uri? Address => _server?.Address;
 
+    protected virtual DoubleEdition ServerEdition => DoubleEdition.Community;
+
     public override async ValueTask InitializeAsync()
     {
         _server = await FakeConsulServer.StartAsync(null, CancellationToken.None);
+        _server.Edition = ServerEdition;
         await base.InitializeAsync();
     }
 
@@ -157,6 +165,20 @@ public sealed class DoubleBackendFixture : ConsulBackendFixture
         {
             await _server.DisposeAsync();
         }
+
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>The double playing Enterprise, with the client sending its namespace and partition on every request.</summary>
+public sealed class DoubleEnterpriseBackendFixture : DoubleBackendFixture
+{
+    protected override DoubleEdition ServerEdition => DoubleEdition.Enterprise;
+
+    protected override void ConfigureClient(ConsulClientOptions options)
+    {
+        options.Namespace = "default";
+        options.Partition = "default";
     }
 }
 

@@ -147,6 +147,21 @@ public abstract class ConsulContractTests<TFixture>(TFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task BlockingQuery_OnMissingService_WakesOnUnrelatedWriteWithEmptyBody()
+    {
+        // Consul issue #3712: a watch on a name with no instances follows the whole table, so unrelated writes wake it.
+        var missing = await Client.GetHealthServiceAsync(Fixture.Name("never-registered"), ConsulQuery.Default, Ct);
+        var blocked = Client.GetHealthServiceAsync(Fixture.Name("never-registered"), new ConsulQuery { Index = missing.Meta.LastIndex, Wait = TimeSpan.FromSeconds(30) }, Ct);
+        await RegisterAsync(Fixture.Name("node-u"), Fixture.Name("unrelated"), Fixture.Name("unrelated") + "-1", 9000);
+
+        var woken = await blocked;
+
+        Assert.True(woken.Meta.LastIndex > missing.Meta.LastIndex);
+        Assert.Empty(woken.Value);
+        Assert.Equal(missing.BodyHash, woken.BodyHash);
+    }
+
+    [Fact]
     public async Task BlockingQuery_WaitElapses_ReturnsSameIndexAndUnchangedBody()
     {
         var service = Fixture.Name("quiet");
@@ -344,6 +359,41 @@ public abstract class ConsulContractTests<TFixture>(TFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task ImportedServices_DecodesTheEditionsShape()
+    {
+        var imported = await Client.GetImportedServicesAsync(ConsulQuery.Default, Ct);
+        Assert.All(imported.Value, s => Assert.False(string.IsNullOrEmpty(s.Service)));
+        Assert.True(imported.Meta.LastIndex > 0);
+    }
+
+    [Fact]
+    public async Task ExportedServicesView_ListsPeerConsumersOfTheConfigEntry()
+    {
+        var service = Fixture.Name("exported");
+        var entry = new ConfigEntry
+        {
+            Kind = "exported-services",
+            Name = "default",
+            Fields = new() { ["Services"] = JsonSerializer.SerializeToElement(new[] { new { Name = service, Consumers = new[] { new { Peer = "meshinterop-emea" } } } }) },
+        };
+
+        // Create only: an existing entry belongs to the operator and is never overwritten by a test.
+        Assert.SkipUnless(await Client.SetConfigEntryAsync(entry, cas: 0, Ct), "An exported-services entry already exists on this server; the test does not touch it.");
+        try
+        {
+            var view = await Client.GetExportedServicesAsync(ConsulQuery.Default, Ct);
+            Assert.SkipWhen(view.Value is null, "This server has no /v1/exported-services route.");
+            var item = Assert.Single(view.Value, v => v.Service == service);
+            Assert.Equal(["meshinterop-emea"], item.Consumers!.Peers);
+        }
+        finally
+        {
+            var stored = await Client.GetConfigEntryAsync("exported-services", "default", ConsulQuery.Default, CancellationToken.None);
+            await Client.DeleteConfigEntryAsync("exported-services", "default", stored.Value!.ModifyIndex, CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task Kv_CasAndDelete_FollowConsulSemantics()
     {
         var key = Fixture.Prefix + "kv/a";
@@ -360,6 +410,9 @@ public abstract class ConsulContractTests<TFixture>(TFixture fixture) : IClassFi
 
 /// <summary>The contract suite against the in-process double: always runs.</summary>
 public sealed class DoubleConsulContractTests(DoubleBackendFixture fixture) : ConsulContractTests<DoubleBackendFixture>(fixture);
+
+/// <summary>The contract suite against the double playing Enterprise (namespaces and partitions sent): always runs.</summary>
+public sealed class DoubleEnterpriseConsulContractTests(DoubleEnterpriseBackendFixture fixture) : ConsulContractTests<DoubleEnterpriseBackendFixture>(fixture);
 
 /// <summary>The contract suite against a real Consul at <c>CONSUL_HTTP_ADDR</c>; skipped with the reason when it is unset.</summary>
 public sealed class RealConsulContractTests(RealConsulBackendFixture fixture) : ConsulContractTests<RealConsulBackendFixture>(fixture);

@@ -3,6 +3,7 @@ using MeshInterop.Catalog;
 using MeshInterop.Catalog.Import;
 using MeshInterop.Catalog.Naming;
 using MeshInterop.Catalog.Resync;
+using MeshInterop.Catalog.Validation;
 using MeshInterop.Identity.Authorization;
 using MeshInterop.Identity.Tls;
 using MeshInterop.Identity.X509;
@@ -23,21 +24,26 @@ internal sealed class ConsumerSide : IAsyncDisposable
     private readonly GrpcChannel _channel;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public ConsumerSide(Uri owner, HamletConsumerOptions? options = null, TimeProvider? time = null, ImportSessionOptions? sessions = null, X509Svid? svid = null, IHamletImportHandler? handler = null)
+    public ConsumerSide(Uri owner, HamletConsumerOptions? options = null, TimeProvider? time = null, ImportSessionOptions? sessions = null, X509Svid? svid = null, bool scripted = false)
     {
         time ??= TimeProvider.System;
         View = new ImportView(ImportNamingPolicy.Default, ImportCollisionPolicy.EarliestWins, time);
-        Sessions = new ImportSessions(View, sessions ?? new ImportSessionOptions(), time, _ => Signal());
-        Handler = handler ?? new CatalogImportHandler(Sessions);
+        Sessions = new ImportSessions(View, sessions ?? new ImportSessionOptions(), time, _ => Notify());
+        var catalogHandler = new CatalogImportHandler(Sessions);
+        Scripted = new ScriptedHandler(() => catalogHandler);
+        Handler = scripted ? Scripted : catalogHandler;
         var tls = new SpiffeTls(
             new InMemoryX509SvidSource(svid ?? HamletTestPki.Svid(HamletTestPki.Consumer, HamletTestPki.ConsumerAgent)),
             new X509SvidValidator(HamletTestPki.Bundles()),
             SpiffeAuthorizer.Exact(HamletTestPki.OwnerAgent));
-        _channel = GrpcChannel.ForAddress(owner, new GrpcChannelOptions { HttpHandler = tls.CreateHttpHandler() });
+        _channel = GrpcChannel.ForAddress(owner, new GrpcChannelOptions { HttpHandler = tls.CreateHttpHandler(HamletConsumerChannel.ConfigureKeepAlive) });
         options ??= new HamletConsumerOptions();
         options.PeerName = PeerName;
+
+        // Unless a test says otherwise, subscribe to v1alpha2 resources, which carry everything the catalog holds.
+        options.ResourceVersion ??= HamletResourceVersion.V1Alpha2;
         Consumer = new HamletConsumer(options, _channel.CreateCallInvoker(), Handler, time);
-        Consumer.StatusChanged += (_, _) => Signal();
+        Consumer.StatusChanged += (_, _) => Notify();
     }
 
     public ImportView View { get; }
@@ -45,6 +51,9 @@ internal sealed class ConsumerSide : IAsyncDisposable
     public ImportSessions Sessions { get; }
 
     public IHamletImportHandler Handler { get; }
+
+    /// <summary>Gets the gate and failure script, in effect when the side was created with <c>scripted: true</c>.</summary>
+    public ScriptedHandler Scripted { get; }
 
     public HamletConsumer Consumer { get; }
 
@@ -117,7 +126,8 @@ internal sealed class ConsumerSide : IAsyncDisposable
         _channel.Dispose();
     }
 
-    private void Signal()
+    /// <summary>Makes waiters re-check their condition; for events the consumer side does not see itself.</summary>
+    public void Notify()
     {
         TaskCompletionSource previous;
         lock (_gate)

@@ -36,9 +36,26 @@ public sealed class HamletStreamTests
     }
 
     [Fact]
+    public async Task snapshot_v1alpha1_resources_on_the_v1alpha1_envelope()
+    {
+        await using var owner = await OwnerServer.StartAsync();
+        owner.Store.Local.Publish(SampleServices.Many(5));
+        await using var plain = new ConsumerSide(owner.Address, new HamletConsumerOptions { ResourceVersion = HamletResourceVersion.V1Alpha1 });
+
+        await plain.StartAsync();
+
+        // v1alpha1 has no instances: what it carries arrives, keyed by the SNI (id).
+        await plain.WaitUntilAsync(side => side.Imports.Count == 5);
+        var imported = plain.Imports[new ServiceKey("svc0003.owner.example")];
+        Assert.Equal("svc0003.owner.example", imported.Fqdn);
+        Assert.Equal(["spiffe://owner.example/ns/default/sa/svc0003"], imported.SubjectAlternativeNames);
+        Assert.Equal(["HTTP"], imported.Protocols);
+    }
+
+    [Fact]
     public async Task update_create_update_delete_reach_the_consumer()
     {
-        await using var owner = await OwnerServer.StartAsync(ServingV1Alpha2OnBothEnvelopes());
+        await using var owner = await OwnerServer.StartAsync(OwnerServer.ServingV1Alpha2OnBothEnvelopes());
         owner.Store.Local.Publish([SampleServices.Service("web")]);
         await using var consumer = new ConsumerSide(owner.Address);
         await consumer.StartAsync();
@@ -59,7 +76,7 @@ public sealed class HamletStreamTests
     [InlineData(64)]
     public async Task ext_window_churn_during_sync_converges_exactly(int window)
     {
-        await using var owner = await OwnerServer.StartAsync(ServingV1Alpha2OnBothEnvelopes());
+        await using var owner = await OwnerServer.StartAsync(OwnerServer.ServingV1Alpha2OnBothEnvelopes());
         owner.Store.Local.Publish(SampleServices.Many(300));
         await using var consumer = new ConsumerSide(owner.Address, new HamletConsumerOptions { Window = window });
         await consumer.StartAsync();
@@ -88,7 +105,7 @@ public sealed class HamletStreamTests
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
         var store = new CatalogStore();
         store.Local.Publish([SampleServices.Service("web"), SampleServices.Service("old")]);
-        var owner = await OwnerServer.StartAsync(ServingV1Alpha2OnBothEnvelopes(), store);
+        var owner = await OwnerServer.StartAsync(OwnerServer.ServingV1Alpha2OnBothEnvelopes(), store);
         var port = owner.Address.Port;
         await using var consumer = new ConsumerSide(owner.Address, time: time);
         await consumer.StartAsync();
@@ -100,7 +117,7 @@ public sealed class HamletStreamTests
 
         // While the owner is down, "old" goes away; the snapshot after the restart must sweep it.
         store.Local.Update([SampleServices.Service("new")], [new ServiceKey("old")]);
-        await using var restarted = await OwnerServer.StartAsync(ServingV1Alpha2OnBothEnvelopes(), store, port: port);
+        await using var restarted = await OwnerServer.StartAsync(OwnerServer.ServingV1Alpha2OnBothEnvelopes(), store, port: port);
         time.Advance(TimeSpan.FromSeconds(2));
 
         await consumer.WaitForCatalogAsync(store.Local.Current);
@@ -110,7 +127,7 @@ public sealed class HamletStreamTests
     [Fact]
     public async Task transport_spiffe_trust_domain_pinned_and_unauthenticated_not_retried()
     {
-        await using var owner = await OwnerServer.StartAsync(ServingV1Alpha2OnBothEnvelopes());
+        await using var owner = await OwnerServer.StartAsync(OwnerServer.ServingV1Alpha2OnBothEnvelopes());
         var stranger = HamletTestPki.Svid(HamletTestPki.Consumer, Identity.SpiffeId.Parse("spiffe://consumer.example/someone-else"));
         await using var consumer = new ConsumerSide(owner.Address, svid: stranger);
 
@@ -124,7 +141,7 @@ public sealed class HamletStreamTests
     [Fact]
     public async Task transport_client_cert_untrusted_ca_rejected()
     {
-        await using var owner = await OwnerServer.StartAsync(ServingV1Alpha2OnBothEnvelopes());
+        await using var owner = await OwnerServer.StartAsync(OwnerServer.ServingV1Alpha2OnBothEnvelopes());
         owner.Store.Local.Publish([SampleServices.Service("web")]);
         var foreign = HamletTestPki.Svid(HamletTestPki.Foreign, Identity.SpiffeId.Parse("spiffe://foreign.example/meshinterop/agent"));
         await using var consumer = new ConsumerSide(owner.Address, svid: foreign);
@@ -142,7 +159,7 @@ public sealed class HamletStreamTests
     public async Task transport_server_cert_verified_by_default()
     {
         var impostor = HamletTestPki.Svid(HamletTestPki.Owner, Identity.SpiffeId.Parse("spiffe://owner.example/not-the-agent"));
-        await using var owner = await OwnerServer.StartAsync(ServingV1Alpha2OnBothEnvelopes(), svid: impostor);
+        await using var owner = await OwnerServer.StartAsync(OwnerServer.ServingV1Alpha2OnBothEnvelopes(), svid: impostor);
         await using var consumer = new ConsumerSide(owner.Address);
 
         await consumer.StartAsync();
@@ -156,7 +173,7 @@ public sealed class HamletStreamTests
     [Fact]
     public async Task lifecycle_stop_purge_removes_imports()
     {
-        await using var owner = await OwnerServer.StartAsync(ServingV1Alpha2OnBothEnvelopes());
+        await using var owner = await OwnerServer.StartAsync(OwnerServer.ServingV1Alpha2OnBothEnvelopes());
         owner.Store.Local.Publish(SampleServices.Many(3));
         await using var consumer = new ConsumerSide(owner.Address);
         await consumer.StartAsync();
@@ -171,7 +188,7 @@ public sealed class HamletStreamTests
     [Fact]
     public async Task lifecycle_graceful_stop_retryable()
     {
-        await using var owner = await OwnerServer.StartAsync(ServingV1Alpha2OnBothEnvelopes());
+        await using var owner = await OwnerServer.StartAsync(OwnerServer.ServingV1Alpha2OnBothEnvelopes());
         await using var consumer = new ConsumerSide(owner.Address);
         await consumer.StartAsync();
         await consumer.WaitUntilAsync(side => side.Consumer.Status.State == HamletConsumerState.Connected);
@@ -180,12 +197,5 @@ public sealed class HamletStreamTests
 
         await consumer.WaitUntilAsync(side => side.Consumer.Status.State == HamletConsumerState.WaitingToRetry);
         Assert.Contains("Unavailable", consumer.Consumer.Status.LastError, StringComparison.Ordinal);
-    }
-
-    private static HamletOwnerOptions ServingV1Alpha2OnBothEnvelopes()
-    {
-        var options = new HamletOwnerOptions();
-        options.V1Alpha1EnvelopeResources.Add(HamletResourceVersion.V1Alpha2);
-        return options;
     }
 }

@@ -81,6 +81,14 @@ internal sealed class OwnerServer : IAsyncDisposable
         return new OwnerServer(app, owner, authorizer, store, new Uri(address));
     }
 
+    /// <summary>Options for an owner that also serves v1alpha2 resources on the v1alpha1 envelope (combination B).</summary>
+    public static HamletOwnerOptions ServingV1Alpha2OnBothEnvelopes()
+    {
+        var options = new HamletOwnerOptions();
+        options.V1Alpha1EnvelopeResources.Add(MeshInterop.Catalog.Validation.HamletResourceVersion.V1Alpha2);
+        return options;
+    }
+
     public static ExportFilter ExportEverything(string peer)
     {
         var policy = new ExportPolicyOptions();

@@ -11,10 +11,10 @@ using MeshInterop.Identity.Bundles;
 using MeshInterop.Identity.Tls;
 using MeshInterop.Identity.X509;
 using MeshInterop.Testing.Pki;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Testing;
 
@@ -23,26 +23,26 @@ namespace MeshInterop.Identity.Tests.AspNetCore;
 /// <summary>Kestrel with SPIFFE mTLS, called by HttpClient and by a gRPC channel, over real TLS on loopback.</summary>
 public sealed class KestrelSpiffeMtlsTests
 {
-    private static readonly TrustDomain s_example = TrustDomain.Parse("example.org");
-    private static readonly TrustDomain s_peer = TrustDomain.Parse("peer.test");
-    private static readonly TestCertificateAuthority s_exampleRoot = TestCertificateAuthority.CreateRoot("example.org");
-    private static readonly TestCertificateAuthority s_exampleIntermediate = s_exampleRoot.CreateIntermediate();
-    private static readonly TestCertificateAuthority s_peerRoot = TestCertificateAuthority.CreateRoot("peer.test");
-    private static readonly TestCertificateAuthority s_roguePeerRoot = TestCertificateAuthority.CreateRoot("peer.test");
+    private static readonly TrustDomain Example = TrustDomain.Parse("example.org");
+    private static readonly TrustDomain Peer = TrustDomain.Parse("peer.test");
+    private static readonly TestCertificateAuthority ExampleRoot = TestCertificateAuthority.CreateRoot("example.org");
+    private static readonly TestCertificateAuthority ExampleIntermediate = ExampleRoot.CreateIntermediate();
+    private static readonly TestCertificateAuthority PeerRoot = TestCertificateAuthority.CreateRoot("peer.test");
+    private static readonly TestCertificateAuthority RoguePeerRoot = TestCertificateAuthority.CreateRoot("peer.test");
 
     private readonly InMemoryBundleSource _bundles = new(BundleSet.Empty
-        .With(new X509Bundle(s_example, [s_exampleRoot.Certificate]))
-        .With(new X509Bundle(s_peer, [s_peerRoot.Certificate])));
+        .With(new X509Bundle(Example, [ExampleRoot.Certificate]))
+        .With(new X509Bundle(Peer, [PeerRoot.Certificate])));
 
     private readonly FakeLogger<SpiffeTls> _serverLog = new();
-    private readonly InMemoryX509SvidSource _serverSvids = new(X509Svid.Create(s_exampleIntermediate.IssueSvid("/server").Leaf, [s_exampleIntermediate.Certificate]));
+    private readonly InMemoryX509SvidSource _serverSvids = new(X509Svid.Create(ExampleIntermediate.IssueSvid("/server").Leaf, [ExampleIntermediate.Certificate]));
     private readonly ConcurrentQueue<SpiffeId> _serversSeenByClient = new();
 
     [Fact]
     public async Task HttpClient_PeerInAuthorizedTrustDomain_IsAuthenticatedWithSpiffeClaims()
     {
-        await using var server = await StartServerAsync(SpiffeAuthorizer.MemberOf(s_peer));
-        using var client = new HttpClient(CreateClientTls(s_peerRoot.IssueSvid("/ns/prod/client")).CreateHttpHandler()) { BaseAddress = server.Address };
+        await using var server = await StartServerAsync(SpiffeAuthorizer.MemberOf(Peer));
+        using var client = new HttpClient(CreateClientTls(PeerRoot.IssueSvid("/ns/prod/client")).CreateHttpHandler()) { BaseAddress = server.Address };
 
         var body = await client.GetStringAsync(new Uri("/whoami", UriKind.Relative), TestContext.Current.CancellationToken);
 
@@ -51,10 +51,24 @@ public sealed class KestrelSpiffeMtlsTests
     }
 
     [Fact]
+    public async Task Authentication_PeerSvidExpiresWhileConnectionIsOpen_LaterRequestsAreUnauthorized()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TestCertificateAuthority.Now);
+        await using var server = await StartServerAsync(SpiffeAuthorizer.MemberOf(Peer), time);
+        using var client = new HttpClient(CreateClientTls(PeerRoot.IssueSvid("/ns/prod/client")).CreateHttpHandler()) { BaseAddress = server.Address };
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/whoami", UriKind.Relative), ct)).StatusCode);
+
+        time.Advance(TimeSpan.FromDays(2));   // past the client leaf's NotAfter; the pooled connection stays open
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(new Uri("/whoami", UriKind.Relative), ct)).StatusCode);
+    }
+
+    [Fact]
     public async Task HttpClient_SpiffePathPolicy_ForbidsPeerOutsideThePrefix()
     {
-        await using var server = await StartServerAsync(SpiffeAuthorizer.MemberOf(s_peer));
-        using var client = new HttpClient(CreateClientTls(s_peerRoot.IssueSvid("/ns/dev/client")).CreateHttpHandler()) { BaseAddress = server.Address };
+        await using var server = await StartServerAsync(SpiffeAuthorizer.MemberOf(Peer));
+        using var client = new HttpClient(CreateClientTls(PeerRoot.IssueSvid("/ns/dev/client")).CreateHttpHandler()) { BaseAddress = server.Address };
 
         using var response = await client.GetAsync(new Uri("/prod-only", UriKind.Relative), TestContext.Current.CancellationToken);
 
@@ -73,7 +87,7 @@ public sealed class KestrelSpiffeMtlsTests
     [MemberData(nameof(BadClients))]
     public async Task HttpClient_BadClientSvid_IsRefusedDuringHandshake(string kind, X509SvidFailure expected)
     {
-        await using var server = await StartServerAsync(SpiffeAuthorizer.MemberOf(s_peer));
+        await using var server = await StartServerAsync(SpiffeAuthorizer.MemberOf(Peer));
         using var client = new HttpClient(RawClientHandler(BadClient(kind))) { BaseAddress = server.Address };
 
         await Assert.ThrowsAsync<HttpRequestException>(() => client.GetStringAsync(new Uri("/whoami", UriKind.Relative), TestContext.Current.CancellationToken));
@@ -84,8 +98,8 @@ public sealed class KestrelSpiffeMtlsTests
     [Fact]
     public async Task Grpc_HealthCheckFromAuthorizedPeer_IsServing()
     {
-        await using var server = await StartServerAsync(SpiffeAuthorizer.MemberOf(s_peer));
-        using var channel = GrpcChannel.ForAddress(server.Address, new GrpcChannelOptions { HttpHandler = CreateClientTls(s_peerRoot.IssueSvid("/client")).CreateHttpHandler() });
+        await using var server = await StartServerAsync(SpiffeAuthorizer.MemberOf(Peer));
+        using var channel = GrpcChannel.ForAddress(server.Address, new GrpcChannelOptions { HttpHandler = CreateClientTls(PeerRoot.IssueSvid("/client")).CreateHttpHandler() });
 
         var reply = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), cancellationToken: TestContext.Current.CancellationToken);
 
@@ -96,7 +110,7 @@ public sealed class KestrelSpiffeMtlsTests
     [MemberData(nameof(BadClients))]
     public async Task Grpc_BadClientSvid_CallFailsAndServerNamesTheRule(string kind, X509SvidFailure expected)
     {
-        await using var server = await StartServerAsync(SpiffeAuthorizer.MemberOf(s_peer));
+        await using var server = await StartServerAsync(SpiffeAuthorizer.MemberOf(Peer));
         using var channel = GrpcChannel.ForAddress(server.Address, new GrpcChannelOptions { HttpHandler = RawClientHandler(BadClient(kind)) });
 
         var ex = await Assert.ThrowsAsync<RpcException>(() => new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), cancellationToken: TestContext.Current.CancellationToken).ResponseAsync);
@@ -109,9 +123,9 @@ public sealed class KestrelSpiffeMtlsTests
     [Fact]
     public async Task Grpc_ServerWithUnexpectedId_ClientRefusesIt()
     {
-        await using var server = await StartServerAsync(SpiffeAuthorizer.MemberOf(s_peer));
+        await using var server = await StartServerAsync(SpiffeAuthorizer.MemberOf(Peer));
         var clientTls = new SpiffeTls(
-            new InMemoryX509SvidSource(X509Svid.Create(s_peerRoot.IssueSvid("/client").Leaf)),
+            new InMemoryX509SvidSource(X509Svid.Create(PeerRoot.IssueSvid("/client").Leaf)),
             new X509SvidValidator(_bundles),
             SpiffeAuthorizer.Exact(SpiffeId.Parse("spiffe://example.org/someone-else")));
         using var channel = GrpcChannel.ForAddress(server.Address, new GrpcChannelOptions { HttpHandler = clientTls.CreateHttpHandler() });
@@ -126,17 +140,17 @@ public sealed class KestrelSpiffeMtlsTests
     public async Task Rotation_ServerSvidAndPeerBundleRotateMidRun_OpenStreamKeepsFlowingAndNewConnectionsUseNewMaterial()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var server = await StartServerAsync(SpiffeAuthorizer.MemberOf(s_peer));
+        await using var server = await StartServerAsync(SpiffeAuthorizer.MemberOf(Peer));
         var health = server.Services.GetRequiredService<HealthServiceImpl>();
-        using var firstChannel = GrpcChannel.ForAddress(server.Address, new GrpcChannelOptions { HttpHandler = CreateClientTls(s_peerRoot.IssueSvid("/client")).CreateHttpHandler() });
+        using var firstChannel = GrpcChannel.ForAddress(server.Address, new GrpcChannelOptions { HttpHandler = CreateClientTls(PeerRoot.IssueSvid("/client")).CreateHttpHandler() });
         using var watch = new Health.HealthClient(firstChannel).Watch(new HealthCheckRequest(), cancellationToken: ct);
         Assert.True(await watch.ResponseStream.MoveNext(ct));
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, watch.ResponseStream.Current.Status);
 
         // Rotate the server's SVID and the peer trust domain's CA while the stream is open.
-        _serverSvids.Set(X509Svid.Create(s_exampleIntermediate.IssueSvid("/server-v2").Leaf, [s_exampleIntermediate.Certificate]));
+        _serverSvids.Set(X509Svid.Create(ExampleIntermediate.IssueSvid("/server-v2").Leaf, [ExampleIntermediate.Certificate]));
         var newPeerRoot = TestCertificateAuthority.CreateRoot("peer.test");
-        _bundles.Set(new X509Bundle(s_peer, [newPeerRoot.Certificate]));
+        _bundles.Set(new X509Bundle(Peer, [newPeerRoot.Certificate]));
         health.SetStatus(string.Empty, HealthCheckResponse.Types.ServingStatus.NotServing);
 
         Assert.True(await watch.ResponseStream.MoveNext(ct));   // the accepted connection survived both rotations
@@ -147,7 +161,7 @@ public sealed class KestrelSpiffeMtlsTests
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, reply.Status);
         Assert.Equal(["spiffe://example.org/server", "spiffe://example.org/server-v2"], _serversSeenByClient.Select(id => id.ToString()));
 
-        using var stale = GrpcChannel.ForAddress(server.Address, new GrpcChannelOptions { HttpHandler = RawClientHandler(s_peerRoot.IssueSvid("/client")) });
+        using var stale = GrpcChannel.ForAddress(server.Address, new GrpcChannelOptions { HttpHandler = RawClientHandler(PeerRoot.IssueSvid("/client")) });
         await Assert.ThrowsAsync<RpcException>(() => new Health.HealthClient(stale).CheckAsync(new HealthCheckRequest(), cancellationToken: ct).ResponseAsync);
         AssertRejected(X509SvidFailure.UntrustedChain);
     }
@@ -156,19 +170,19 @@ public sealed class KestrelSpiffeMtlsTests
     public async Task HttpHandler_ClientBundleRotates_NextRequestUsesNewTrust()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var server = await StartServerAsync(SpiffeAuthorizer.MemberOf(s_peer));
-        using var client = new HttpClient(CreateClientTls(s_peerRoot.IssueSvid("/client")).CreateHttpHandler()) { BaseAddress = server.Address };
+        await using var server = await StartServerAsync(SpiffeAuthorizer.MemberOf(Peer));
+        using var client = new HttpClient(CreateClientTls(PeerRoot.IssueSvid("/client")).CreateHttpHandler()) { BaseAddress = server.Address };
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/whoami", UriKind.Relative), ct)).StatusCode);
 
         // The client stops trusting example.org's CA: a fresh connection to the server must now fail.
-        _bundles.Set(new X509Bundle(s_example, [TestCertificateAuthority.CreateRoot("example.org").Certificate]));
+        _bundles.Set(new X509Bundle(Example, [TestCertificateAuthority.CreateRoot("example.org").Certificate]));
 
         await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(new Uri("/whoami", UriKind.Relative), ct));
     }
 
-    private Task<LoopbackServer> StartServerAsync(SpiffeAuthorizer authorizer)
+    private Task<LoopbackServer> StartServerAsync(SpiffeAuthorizer authorizer, TimeProvider? time = null)
     {
-        var tls = new SpiffeTls(_serverSvids, new X509SvidValidator(_bundles), authorizer, _serverLog);
+        var tls = new SpiffeTls(_serverSvids, new X509SvidValidator(_bundles, timeProvider: time), authorizer, _serverLog);
         return LoopbackServer.StartAsync(
             listen => listen.UseSpiffeMtls(tls),
             builder =>
@@ -179,7 +193,7 @@ public sealed class KestrelSpiffeMtlsTests
                 builder.Services.AddRouting();
                 builder.Services.AddAuthentication(SpiffeAuthenticationDefaults.AuthenticationScheme).AddSpiffe();
                 builder.Services.AddAuthorizationBuilder()
-                    .AddPolicy("prod", policy => policy.RequireSpiffePathPrefix(s_peer, "/ns/prod"));
+                    .AddPolicy("prod", policy => policy.RequireSpiffePathPrefix(Peer, "/ns/prod"));
             },
             app =>
             {
@@ -197,14 +211,14 @@ public sealed class KestrelSpiffeMtlsTests
     private SpiffeTls CreateClientTls(TestSvid svid) => new(
         new InMemoryX509SvidSource(X509Svid.Create(svid.Leaf, svid.Intermediates)),
         new X509SvidValidator(_bundles),
-        SpiffeAuthorizer.Predicate(id => { _serversSeenByClient.Enqueue(id); return id.MemberOf(s_example); }, "records the server"));
+        SpiffeAuthorizer.Predicate(id => { _serversSeenByClient.Enqueue(id); return id.MemberOf(Example); }, "records the server"));
 
     private static TestSvid BadClient(string kind) => kind switch
     {
-        "wrong-trust-domain" => s_exampleIntermediate.IssueSvid("/not-a-peer"),
-        "expired" => s_peerRoot.Issue(new TestLeafOptions { UriSans = ["spiffe://peer.test/client"], NotBefore = TestCertificateAuthority.Now.AddDays(-3), NotAfter = TestCertificateAuthority.Now.AddDays(-1) }),
-        "foreign-ca" => s_roguePeerRoot.IssueSvid("/client"),
-        "ca-as-leaf" => new TestSvid(s_peerRoot.CreateIntermediate(new TestCaOptions { UriSans = ["spiffe://peer.test/client"] }).Certificate, [], s_peerRoot),
+        "wrong-trust-domain" => ExampleIntermediate.IssueSvid("/not-a-peer"),
+        "expired" => PeerRoot.Issue(new TestLeafOptions { UriSans = ["spiffe://peer.test/client"], NotBefore = TestCertificateAuthority.Now.AddDays(-3), NotAfter = TestCertificateAuthority.Now.AddDays(-1) }),
+        "foreign-ca" => RoguePeerRoot.IssueSvid("/client"),
+        "ca-as-leaf" => new TestSvid(PeerRoot.CreateIntermediate(new TestCaOptions { UriSans = ["spiffe://peer.test/client"] }).Certificate, [], PeerRoot),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 

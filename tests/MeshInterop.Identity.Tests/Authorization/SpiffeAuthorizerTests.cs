@@ -4,21 +4,21 @@ namespace MeshInterop.Identity.Tests.Authorization;
 
 public sealed class SpiffeAuthorizerTests
 {
-    private static readonly SpiffeId s_web = SpiffeId.Parse("spiffe://example.org/ns/prod/sa/web");
-    private static readonly SpiffeId s_foreignWeb = SpiffeId.Parse("spiffe://evil.example/ns/prod/sa/web");
-    private static readonly TrustDomain s_domain = TrustDomain.Parse("example.org");
+    private static readonly SpiffeId Web = SpiffeId.Parse("spiffe://example.org/ns/prod/sa/web");
+    private static readonly SpiffeId ForeignWeb = SpiffeId.Parse("spiffe://evil.example/ns/prod/sa/web");
+    private static readonly TrustDomain Domain = TrustDomain.Parse("example.org");
 
     [Fact]
     public void Any_AllowsEveryId()
     {
-        Assert.True(SpiffeAuthorizer.Any.Authorize(s_web).IsAuthorized);
-        Assert.True(SpiffeAuthorizer.Any.Authorize(s_foreignWeb).IsAuthorized);
+        Assert.True(SpiffeAuthorizer.Any.Authorize(Web).IsAuthorized);
+        Assert.True(SpiffeAuthorizer.Any.Authorize(ForeignWeb).IsAuthorized);
     }
 
     [Fact]
     public void None_DeniesWithReason()
     {
-        var result = SpiffeAuthorizer.None.Authorize(s_web);
+        var result = SpiffeAuthorizer.None.Authorize(Web);
 
         Assert.False(result.IsAuthorized);
         Assert.Equal("unexpected ID \"spiffe://example.org/ns/prod/sa/web\"", result.Reason);
@@ -27,38 +27,38 @@ public sealed class SpiffeAuthorizerTests
     [Fact]
     public void Exact_SameId_Allowed_OtherDenied()
     {
-        var authorizer = SpiffeAuthorizer.Exact(s_web);
+        var authorizer = SpiffeAuthorizer.Exact(Web);
 
         Assert.Equal(SpiffeAuthorizationResult.Authorized, authorizer.Authorize(SpiffeId.Parse("spiffe://example.org/ns/prod/sa/web")));
-        Assert.Equal("unexpected ID \"spiffe://example.org/ns/prod/sa/web/x\"", authorizer.Authorize(s_web.AppendSegments("x")).Reason);
+        Assert.Equal("unexpected ID \"spiffe://example.org/ns/prod/sa/web/x\"", authorizer.Authorize(Web.AppendSegments("x")).Reason);
         Assert.False(authorizer.Authorize(SpiffeId.Parse("spiffe://example.org/ns/prod/sa/Web")).IsAuthorized);
     }
 
     [Fact]
     public void Exact_TrustDomainId_MatchesOnlyItself()
     {
-        var authorizer = SpiffeAuthorizer.Exact(s_domain.ToSpiffeId());
+        var authorizer = SpiffeAuthorizer.Exact(Domain.ToSpiffeId());
 
         Assert.True(authorizer.Authorize(SpiffeId.Parse("spiffe://example.org")).IsAuthorized);
-        Assert.False(authorizer.Authorize(s_web).IsAuthorized);
+        Assert.False(authorizer.Authorize(Web).IsAuthorized);
     }
 
     [Fact]
     public void ID12_SamePathInForeignTrustDomain_Denied()
     {
-        Assert.False(SpiffeAuthorizer.Exact(s_web).Authorize(s_foreignWeb).IsAuthorized);
-        Assert.False(SpiffeAuthorizer.PathPrefix(s_domain, "/ns/prod").Authorize(s_foreignWeb).IsAuthorized);
-        Assert.Equal("unexpected trust domain \"evil.example\"", SpiffeAuthorizer.MemberOf(s_domain).Authorize(s_foreignWeb).Reason);
+        Assert.False(SpiffeAuthorizer.Exact(Web).Authorize(ForeignWeb).IsAuthorized);
+        Assert.False(SpiffeAuthorizer.PathPrefix(Domain, "/ns/prod").Authorize(ForeignWeb).IsAuthorized);
+        Assert.Equal("unexpected trust domain \"evil.example\"", SpiffeAuthorizer.MemberOf(Domain).Authorize(ForeignWeb).Reason);
     }
 
     [Fact]
     public void OneOf_AnyListed_Allowed()
     {
         var other = SpiffeId.Parse("spiffe://example.org/db");
-        var authorizer = SpiffeAuthorizer.OneOf([s_web, other]);
+        var authorizer = SpiffeAuthorizer.OneOf([Web, other]);
 
         Assert.True(authorizer.Authorize(other).IsAuthorized);
-        Assert.True(authorizer.Authorize(s_web).IsAuthorized);
+        Assert.True(authorizer.Authorize(Web).IsAuthorized);
         Assert.False(authorizer.Authorize(SpiffeId.Parse("spiffe://example.org/cache")).IsAuthorized);
     }
 
@@ -69,11 +69,11 @@ public sealed class SpiffeAuthorizerTests
     [Fact]
     public void MemberOfAny_ListedTrustDomains_Allowed()
     {
-        var authorizer = SpiffeAuthorizer.MemberOfAny([s_domain, TrustDomain.Parse("partner.example")]);
+        var authorizer = SpiffeAuthorizer.MemberOfAny([Domain, TrustDomain.Parse("partner.example")]);
 
-        Assert.True(authorizer.Authorize(s_web).IsAuthorized);
+        Assert.True(authorizer.Authorize(Web).IsAuthorized);
         Assert.True(authorizer.Authorize(SpiffeId.Parse("spiffe://partner.example/x")).IsAuthorized);
-        Assert.Equal("unexpected trust domain \"evil.example\"", authorizer.Authorize(s_foreignWeb).Reason);
+        Assert.Equal("unexpected trust domain \"evil.example\"", authorizer.Authorize(ForeignWeb).Reason);
         Assert.Throws<ArgumentException>(() => SpiffeAuthorizer.MemberOfAny([]));
     }
 
@@ -87,7 +87,7 @@ public sealed class SpiffeAuthorizerTests
     [InlineData("spiffe://example.org", false)]
     [InlineData("spiffe://other.org/ns/a", false)]
     public void PathPrefix_IsSegmentAwareAndCaseSensitive(string id, bool allowed)
-        => Assert.Equal(allowed, SpiffeAuthorizer.PathPrefix(s_domain, "/ns/a").Authorize(SpiffeId.Parse(id)).IsAuthorized);
+        => Assert.Equal(allowed, SpiffeAuthorizer.PathPrefix(Domain, "/ns/a").Authorize(SpiffeId.Parse(id)).IsAuthorized);
 
     [Theory]
     [InlineData("/ns/a/", SpiffeIdError.TrailingSlash)]
@@ -95,31 +95,31 @@ public sealed class SpiffeAuthorizerTests
     [InlineData("/ns//a", SpiffeIdError.EmptySegment)]
     [InlineData("/ns/../a", SpiffeIdError.DotSegment)]
     public void PathPrefix_InvalidPrefix_Throws(string prefix, SpiffeIdError error)
-        => Assert.Equal(error, Assert.Throws<SpiffeIdFormatException>(() => SpiffeAuthorizer.PathPrefix(s_domain, prefix)).Error);
+        => Assert.Equal(error, Assert.Throws<SpiffeIdFormatException>(() => SpiffeAuthorizer.PathPrefix(Domain, prefix)).Error);
 
     [Fact]
     public void PathPrefix_EmptyPrefix_Throws()
-        => Assert.Throws<ArgumentException>(() => SpiffeAuthorizer.PathPrefix(s_domain, string.Empty));
+        => Assert.Throws<ArgumentException>(() => SpiffeAuthorizer.PathPrefix(Domain, string.Empty));
 
     [Fact]
     public void And_ReportsFirstDenial()
     {
-        var authorizer = SpiffeAuthorizer.And(SpiffeAuthorizer.MemberOf(s_domain), SpiffeAuthorizer.PathPrefix(s_domain, "/ns/dev"));
+        var authorizer = SpiffeAuthorizer.And(SpiffeAuthorizer.MemberOf(Domain), SpiffeAuthorizer.PathPrefix(Domain, "/ns/dev"));
 
-        Assert.Equal("unexpected trust domain \"evil.example\"", authorizer.Authorize(s_foreignWeb).Reason);
-        Assert.Equal($"unexpected ID \"{s_web}\"", authorizer.Authorize(s_web).Reason);
+        Assert.Equal("unexpected trust domain \"evil.example\"", authorizer.Authorize(ForeignWeb).Reason);
+        Assert.Equal($"unexpected ID \"{Web}\"", authorizer.Authorize(Web).Reason);
         Assert.True(authorizer.Authorize(SpiffeId.Parse("spiffe://example.org/ns/dev/x")).IsAuthorized);
     }
 
     [Fact]
     public void Or_AllowsWhenAnyAllows_DenialKeepsEveryReason()
     {
-        var authorizer = SpiffeAuthorizer.Or(SpiffeAuthorizer.MemberOf(TrustDomain.Parse("partner.example")), SpiffeAuthorizer.Exact(s_web));
+        var authorizer = SpiffeAuthorizer.Or(SpiffeAuthorizer.MemberOf(TrustDomain.Parse("partner.example")), SpiffeAuthorizer.Exact(Web));
 
-        Assert.True(authorizer.Authorize(s_web).IsAuthorized);
+        Assert.True(authorizer.Authorize(Web).IsAuthorized);
         Assert.Equal(
-            $"unexpected trust domain \"evil.example\"; unexpected ID \"{s_foreignWeb}\"",
-            authorizer.Authorize(s_foreignWeb).Reason);
+            $"unexpected trust domain \"evil.example\"; unexpected ID \"{ForeignWeb}\"",
+            authorizer.Authorize(ForeignWeb).Reason);
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public sealed class SpiffeAuthorizerTests
     {
         var authorizer = SpiffeAuthorizer.Predicate(id => id.Path.EndsWith("/web", StringComparison.Ordinal), "ends with /web");
 
-        Assert.True(authorizer.Authorize(s_web).IsAuthorized);
+        Assert.True(authorizer.Authorize(Web).IsAuthorized);
         Assert.Equal("unexpected ID \"spiffe://example.org/db\"", authorizer.Authorize(SpiffeId.Parse("spiffe://example.org/db")).Reason);
         Assert.Equal("Predicate(ends with /web)", authorizer.ToString());
     }
@@ -136,7 +136,7 @@ public sealed class SpiffeAuthorizerTests
     public void DefaultArguments_RejectedAtConstruction()
     {
         Assert.Throws<ArgumentException>(() => SpiffeAuthorizer.Exact(default));
-        Assert.Throws<ArgumentException>(() => SpiffeAuthorizer.OneOf([s_web, default]));
+        Assert.Throws<ArgumentException>(() => SpiffeAuthorizer.OneOf([Web, default]));
         Assert.Throws<ArgumentException>(() => SpiffeAuthorizer.MemberOf(default));
         Assert.Throws<ArgumentException>(() => SpiffeAuthorizer.MemberOfAny([default]));
         Assert.Throws<ArgumentException>(() => SpiffeAuthorizer.PathPrefix(default, "/x"));
@@ -151,7 +151,7 @@ public sealed class SpiffeAuthorizerTests
     [Fact]
     public void ToString_DescribesPolicy()
     {
-        var authorizer = SpiffeAuthorizer.And(SpiffeAuthorizer.MemberOfAny([TrustDomain.Parse("b.org"), TrustDomain.Parse("a.org")]), SpiffeAuthorizer.PathPrefix(s_domain, "/ns"));
+        var authorizer = SpiffeAuthorizer.And(SpiffeAuthorizer.MemberOfAny([TrustDomain.Parse("b.org"), TrustDomain.Parse("a.org")]), SpiffeAuthorizer.PathPrefix(Domain, "/ns"));
 
         Assert.Equal("And(MemberOf(a.org, b.org), PathPrefix(example.org, /ns))", authorizer.ToString());
     }

@@ -5,41 +5,41 @@ namespace MeshInterop.Identity.Tests.Bundles;
 
 public sealed class BundleSetTests
 {
-    private static readonly TrustDomain s_local = TrustDomain.Parse("local.example");
-    private static readonly TrustDomain s_peer = TrustDomain.Parse("peer.example");
+    private static readonly TrustDomain Local = TrustDomain.Parse("local.example");
+    private static readonly TrustDomain Peer = TrustDomain.Parse("peer.example");
 
     [Fact]
     public void Empty_HasGenerationZeroAndNoTrustDomains()
     {
         Assert.Equal(0, BundleSet.Empty.Generation);
         Assert.Empty(BundleSet.Empty.TrustDomains);
-        Assert.False(BundleSet.Empty.TryGetX509Bundle(s_local, out _));
-        Assert.False(BundleSet.Empty.TryGetJwtBundle(s_local, out _));
+        Assert.False(BundleSet.Empty.TryGetX509Bundle(Local, out _));
+        Assert.False(BundleSet.Empty.TryGetJwtBundle(Local, out _));
     }
 
     [Fact]
     public void With_NewBundle_IncrementsGenerationAndKeepsOldSnapshot()
     {
         using var root = TestAuthorities.EcRoot("local");
-        var bundle = new X509Bundle(s_local, [root]);
+        var bundle = new X509Bundle(Local, [root]);
 
         var next = BundleSet.Empty.With(bundle);
 
         Assert.Equal(1, next.Generation);
-        Assert.True(next.TryGetX509Bundle(s_local, out var found));
+        Assert.True(next.TryGetX509Bundle(Local, out var found));
         Assert.Same(bundle, found);
-        Assert.True(next.TryGetGeneration(s_local, out var generation));
+        Assert.True(next.TryGetGeneration(Local, out var generation));
         Assert.Equal(1, generation);
-        Assert.False(BundleSet.Empty.TryGetX509Bundle(s_local, out _));
+        Assert.False(BundleSet.Empty.TryGetX509Bundle(Local, out _));
     }
 
     [Fact]
     public void With_SameContent_ReturnsSameSnapshot()
     {
         using var root = TestAuthorities.EcRoot("local");
-        var set = BundleSet.Empty.With(new X509Bundle(s_local, [root]));
+        var set = BundleSet.Empty.With(new X509Bundle(Local, [root]));
 
-        Assert.Same(set, set.With(new X509Bundle(s_local, [root])));
+        Assert.Same(set, set.With(new X509Bundle(Local, [root])));
     }
 
     [Fact]
@@ -47,9 +47,9 @@ public sealed class BundleSetTests
     {
         using var oldRoot = TestAuthorities.EcRoot("old");
         using var newRoot = TestAuthorities.EcRoot("new");
-        var set = BundleSet.Empty.With(new X509Bundle(s_local, [oldRoot])).With(new X509Bundle(s_local, [newRoot]));
+        var set = BundleSet.Empty.With(new X509Bundle(Local, [oldRoot])).With(new X509Bundle(Local, [newRoot]));
 
-        Assert.True(set.TryGetX509Bundle(s_local, out var bundle));
+        Assert.True(set.TryGetX509Bundle(Local, out var bundle));
         Assert.False(bundle.ContainsAuthority(oldRoot));
         Assert.True(bundle.ContainsAuthority(newRoot));
         Assert.Equal(2, set.Generation);
@@ -60,13 +60,13 @@ public sealed class BundleSetTests
     {
         using var localRoot = TestAuthorities.EcRoot("local");
         using var peerRoot = TestAuthorities.EcRoot("peer");
-        var set = BundleSet.Empty.With(new X509Bundle(s_local, [localRoot])).With(new X509Bundle(s_peer, [peerRoot]));
+        var set = BundleSet.Empty.With(new X509Bundle(Local, [localRoot])).With(new X509Bundle(Peer, [peerRoot]));
 
-        Assert.True(set.TryGetX509Bundle(s_peer, out var peer));
+        Assert.True(set.TryGetX509Bundle(Peer, out var peer));
         Assert.False(peer.ContainsAuthority(localRoot));
-        Assert.Equal([s_local, s_peer], set.TrustDomains);
-        Assert.True(set.TryGetGeneration(s_local, out var localGeneration));
-        Assert.True(set.TryGetGeneration(s_peer, out var peerGeneration));
+        Assert.Equal([Local, Peer], set.TrustDomains);
+        Assert.True(set.TryGetGeneration(Local, out var localGeneration));
+        Assert.True(set.TryGetGeneration(Peer, out var peerGeneration));
         Assert.Equal(1, localGeneration);
         Assert.Equal(2, peerGeneration);
     }
@@ -75,7 +75,7 @@ public sealed class BundleSetTests
     public void TryGetX509Bundle_TrustDomainTakenFromId_Found()
     {
         using var root = TestAuthorities.EcRoot("local");
-        var set = BundleSet.Empty.With(new X509Bundle(s_local, [root]));
+        var set = BundleSet.Empty.With(new X509Bundle(Local, [root]));
 
         Assert.True(set.TryGetX509Bundle(SpiffeId.Parse("spiffe://local.example/web").TrustDomain, out _));
     }
@@ -85,12 +85,12 @@ public sealed class BundleSetTests
     {
         using var root = TestAuthorities.EcRoot("local");
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var jwt = new JwtBundle(s_local, [JwtAuthority.FromECDsa("k1", key.ExportParameters(false))]);
+        var jwt = new JwtBundle(Local, [JwtAuthority.FromECDsa("k1", key.ExportParameters(false))]);
 
-        var set = BundleSet.Empty.With(new X509Bundle(s_local, [root])).With(jwt);
+        var set = BundleSet.Empty.With(new X509Bundle(Local, [root])).With(jwt);
 
-        Assert.True(set.TryGetX509Bundle(s_local, out _));
-        Assert.True(set.TryGetJwtBundle(s_local, out var found));
+        Assert.True(set.TryGetX509Bundle(Local, out _));
+        Assert.True(set.TryGetJwtBundle(Local, out var found));
         Assert.True(found.TryGetAuthority("k1", out _));
         Assert.Equal(2, set.Generation);
     }
@@ -113,20 +113,20 @@ public sealed class BundleSetTests
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var authority = JwtAuthority.FromECDsa("same", key.ExportParameters(false));
 
-        Assert.Throws<ArgumentException>(() => new JwtBundle(s_local, [authority, authority]));
+        Assert.Throws<ArgumentException>(() => new JwtBundle(Local, [authority, authority]));
     }
 
     [Fact]
     public void Without_RemovesTrustDomain_AbsentIsNoChange()
     {
         using var root = TestAuthorities.EcRoot("local");
-        var set = BundleSet.Empty.With(new X509Bundle(s_local, [root]));
+        var set = BundleSet.Empty.With(new X509Bundle(Local, [root]));
 
-        var removed = set.Without(s_local);
+        var removed = set.Without(Local);
 
         Assert.Equal(2, removed.Generation);
-        Assert.False(removed.TryGetX509Bundle(s_local, out _));
-        Assert.Same(removed, removed.Without(s_peer));
+        Assert.False(removed.TryGetX509Bundle(Local, out _));
+        Assert.Same(removed, removed.Without(Peer));
     }
 
     [Fact]
@@ -134,15 +134,15 @@ public sealed class BundleSetTests
     {
         using var localRoot = TestAuthorities.EcRoot("local");
         using var peerRoot = TestAuthorities.EcRoot("peer");
-        var local = new SpiffeBundle(new X509Bundle(s_local, [localRoot]), new JwtBundle(s_local, []));
-        var peer = new SpiffeBundle(new X509Bundle(s_peer, [peerRoot]), new JwtBundle(s_peer, []));
+        var local = new SpiffeBundle(new X509Bundle(Local, [localRoot]), new JwtBundle(Local, []));
+        var peer = new SpiffeBundle(new X509Bundle(Peer, [peerRoot]), new JwtBundle(Peer, []));
         var set = BundleSet.Empty.With(local).With(peer);
 
         var replaced = set.ReplaceAll([local]);
 
         Assert.Equal(3, replaced.Generation);
-        Assert.Equal([s_local], replaced.TrustDomains);
-        Assert.True(replaced.TryGetGeneration(s_local, out var generation));
+        Assert.Equal([Local], replaced.TrustDomains);
+        Assert.True(replaced.TryGetGeneration(Local, out var generation));
         Assert.Equal(1, generation);
         Assert.Same(replaced, replaced.ReplaceAll([local]));
     }

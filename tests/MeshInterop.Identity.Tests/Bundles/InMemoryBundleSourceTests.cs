@@ -4,7 +4,7 @@ namespace MeshInterop.Identity.Tests.Bundles;
 
 public sealed class InMemoryBundleSourceTests
 {
-    private static readonly TrustDomain s_domain = TrustDomain.Parse("example.org");
+    private static readonly TrustDomain Domain = TrustDomain.Parse("example.org");
 
     [Fact(Timeout = 10_000)]
     public async Task WaitForChangeAsync_AfterSet_CompletesWithNewSnapshot()
@@ -16,7 +16,7 @@ public sealed class InMemoryBundleSourceTests
         var wait = source.WaitForChangeAsync(known, ct);
         Assert.False(wait.IsCompleted);
 
-        var published = source.Set(new X509Bundle(s_domain, [root]));
+        var published = source.Set(new X509Bundle(Domain, [root]));
 
         Assert.Same(published, await wait);
         Assert.Same(published, source.Current);
@@ -27,7 +27,7 @@ public sealed class InMemoryBundleSourceTests
     {
         using var root = TestAuthorities.EcRoot("root");
         var source = new InMemoryBundleSource();
-        source.Set(new X509Bundle(s_domain, [root]));
+        source.Set(new X509Bundle(Domain, [root]));
 
         var wait = source.WaitForChangeAsync(0, TestContext.Current.CancellationToken);
 
@@ -52,7 +52,7 @@ public sealed class InMemoryBundleSourceTests
     {
         var source = new InMemoryBundleSource();
 
-        Assert.Same(BundleSet.Empty, source.Remove(s_domain));
+        Assert.Same(BundleSet.Empty, source.Remove(Domain));
         Assert.Equal(0, source.Current.Generation);
     }
 
@@ -61,7 +61,7 @@ public sealed class InMemoryBundleSourceTests
     {
         using var root = TestAuthorities.EcRoot("root");
         var source = new InMemoryBundleSource();
-        source.Set(new X509Bundle(s_domain, [root]));
+        source.Set(new X509Bundle(Domain, [root]));
 
         var unrelated = BundleSet.Empty.With(new X509Bundle(TrustDomain.Parse("other.org"), [root]));
 

@@ -5,8 +5,8 @@ namespace MeshInterop.Identity.Tests.Bundles;
 
 public sealed class SpiffeBundleMapTests
 {
-    private static readonly TrustDomain s_a = TrustDomain.Parse("a.example");
-    private static readonly TrustDomain s_b = TrustDomain.Parse("b.example");
+    private static readonly TrustDomain A = TrustDomain.Parse("a.example");
+    private static readonly TrustDomain B = TrustDomain.Parse("b.example");
 
     [Fact]
     public void Parse_EmptyTrustDomains_Valid()
@@ -30,9 +30,9 @@ public sealed class SpiffeBundleMapTests
 
         var map = Parse(json);
 
-        Assert.True(map.Bundles[s_a].X509Bundle.ContainsAuthority(rootA));
-        Assert.False(map.Bundles[s_a].X509Bundle.ContainsAuthority(rootB));
-        Assert.True(map.Bundles[s_b].X509Bundle.ContainsAuthority(rootB));
+        Assert.True(map.Bundles[A].X509Bundle.ContainsAuthority(rootA));
+        Assert.False(map.Bundles[A].X509Bundle.ContainsAuthority(rootB));
+        Assert.True(map.Bundles[B].X509Bundle.ContainsAuthority(rootB));
     }
 
     [Fact]
@@ -65,13 +65,13 @@ public sealed class SpiffeBundleMapTests
         using var rootA = TestAuthorities.EcRoot("a");
         using var rootB = TestAuthorities.EcRoot("b");
         var current = BundleSet.Empty
-            .With(new X509Bundle(s_a, [rootA]))
-            .With(new X509Bundle(s_b, [rootB]));
+            .With(new X509Bundle(A, [rootA]))
+            .With(new X509Bundle(B, [rootB]));
 
         var next = Parse("""{"trust_domains":{"a.example":{"keys":[]}}}""").ApplyTo(current);
 
-        Assert.Equal([s_a], next.TrustDomains);
-        Assert.True(next.TryGetX509Bundle(s_a, out var bundle));
+        Assert.Equal([A], next.TrustDomains);
+        Assert.True(next.TryGetX509Bundle(A, out var bundle));
         Assert.Empty(bundle.Authorities);
     }
 
@@ -80,16 +80,16 @@ public sealed class SpiffeBundleMapTests
     {
         using var rootA = TestAuthorities.RsaRoot("a");
         var map = new SpiffeBundleMap([
-            new SpiffeBundle(new X509Bundle(s_b, []), new JwtBundle(s_b, []), 3),
-            new SpiffeBundle(new X509Bundle(s_a, [rootA]), new JwtBundle(s_a, [])),
+            new SpiffeBundle(new X509Bundle(B, []), new JwtBundle(B, []), 3),
+            new SpiffeBundle(new X509Bundle(A, [rootA]), new JwtBundle(A, [])),
         ]);
 
         var json = map.ToUtf8Json();
         var parsed = SpiffeBundleMap.Parse(json);
 
         Assert.StartsWith("{\"trust_domains\":{\"a.example\":", Encoding.UTF8.GetString(json), StringComparison.Ordinal);
-        Assert.True(parsed.Bundles[s_a].X509Bundle.ContentEquals(map.Bundles[s_a].X509Bundle));
-        Assert.Equal(3UL, parsed.Bundles[s_b].SequenceNumber);
+        Assert.True(parsed.Bundles[A].X509Bundle.ContentEquals(map.Bundles[A].X509Bundle));
+        Assert.Equal(3UL, parsed.Bundles[B].SequenceNumber);
         Assert.Equal(json, parsed.ToUtf8Json());
     }
 

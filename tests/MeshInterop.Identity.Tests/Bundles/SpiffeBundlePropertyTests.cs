@@ -8,7 +8,7 @@ namespace MeshInterop.Identity.Tests.Bundles;
 /// <summary>Write-then-parse laws of the bundle document and the bundle map, under a fixed seed.</summary>
 public sealed class SpiffeBundlePropertyTests : IDisposable
 {
-    private static readonly TrustDomain s_domain = TrustDomain.Parse("example.org");
+    private static readonly TrustDomain Domain = TrustDomain.Parse("example.org");
 
     // Key material is made once; the generators choose among it, so every run checks the same cases.
     private readonly X509Certificate2[] _roots = [TestAuthorities.EcRoot("p256"), TestAuthorities.EcRoot("p384", ECCurve.NamedCurves.nistP384), TestAuthorities.RsaRoot("rsa")];
@@ -27,13 +27,13 @@ public sealed class SpiffeBundlePropertyTests : IDisposable
             var roots = _roots.Where((_, i) => (rootMask & (1 << i)) != 0);
             var jwt = kids.Distinct(StringComparer.Ordinal).Select((kid, i) => Authority(kid, _keys[i % _keys.Length]));
             var original = new SpiffeBundle(
-                new X509Bundle(s_domain, roots),
-                new JwtBundle(s_domain, jwt),
+                new X509Bundle(Domain, roots),
+                new JwtBundle(Domain, jwt),
                 sequence,
                 hintSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null);
 
             var json = original.ToUtf8Json();
-            var parsed = SpiffeBundle.Parse(json, s_domain);
+            var parsed = SpiffeBundle.Parse(json, Domain);
 
             return parsed.Diagnostics.Count == 0
                 && parsed.X509Bundle.ContentEquals(original.X509Bundle)

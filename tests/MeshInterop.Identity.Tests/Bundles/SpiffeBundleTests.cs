@@ -8,14 +8,14 @@ namespace MeshInterop.Identity.Tests.Bundles;
 
 public sealed class SpiffeBundleTests
 {
-    private static readonly TrustDomain s_domain = TrustDomain.Parse("example.org");
+    private static readonly TrustDomain Domain = TrustDomain.Parse("example.org");
 
     [Fact]
     public void Parse_EmptyKeys_ValidWithNoAuthorities()
     {
         var bundle = Parse("""{"keys":[]}""");
 
-        Assert.Equal(s_domain, bundle.TrustDomain);
+        Assert.Equal(Domain, bundle.TrustDomain);
         Assert.Empty(bundle.X509Bundle.Authorities);
         Assert.Empty(bundle.JwtBundle.Authorities);
         Assert.Null(bundle.SequenceNumber);
@@ -347,8 +347,8 @@ public sealed class SpiffeBundleTests
     {
         byte[] json = [.. """{"keys":[],"x":"""u8, (byte)'"', 0xC3, 0x28, (byte)'"', (byte)'}'];
 
-        Assert.Throws<SpiffeBundleFormatException>(() => SpiffeBundle.Parse(json, s_domain));
-        Assert.False(SpiffeBundle.TryParse(json, s_domain, out _, out var error));
+        Assert.Throws<SpiffeBundleFormatException>(() => SpiffeBundle.Parse(json, Domain));
+        Assert.False(SpiffeBundle.TryParse(json, Domain, out _, out var error));
         Assert.NotEmpty(error);
     }
 
@@ -364,13 +364,13 @@ public sealed class SpiffeBundleTests
         using var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var rsa = RSA.Create(3072);
         var original = new SpiffeBundle(
-            new X509Bundle(s_domain, [ecRoot, rsaRoot]),
-            new JwtBundle(s_domain, [JwtAuthority.FromECDsa("ec", ec.ExportParameters(false)), JwtAuthority.FromRsa("rsa", rsa.ExportParameters(false))]),
+            new X509Bundle(Domain, [ecRoot, rsaRoot]),
+            new JwtBundle(Domain, [JwtAuthority.FromECDsa("ec", ec.ExportParameters(false)), JwtAuthority.FromRsa("rsa", rsa.ExportParameters(false))]),
             sequenceNumber: 17,
             refreshHint: TimeSpan.FromMinutes(5));
 
         var json = original.ToUtf8Json();
-        var parsed = SpiffeBundle.Parse(json, s_domain);
+        var parsed = SpiffeBundle.Parse(json, Domain);
 
         Assert.Empty(parsed.Diagnostics);
         Assert.True(original.X509Bundle.ContentEquals(parsed.X509Bundle));
@@ -384,7 +384,7 @@ public sealed class SpiffeBundleTests
     public void WriteTo_X509Entries_HaveNoKidAndOneX5c()
     {
         using var root = TestAuthorities.EcRoot("root");
-        var json = Encoding.UTF8.GetString(new SpiffeBundle(new X509Bundle(s_domain, [root]), new JwtBundle(s_domain, [])).ToUtf8Json());
+        var json = Encoding.UTF8.GetString(new SpiffeBundle(new X509Bundle(Domain, [root]), new JwtBundle(Domain, [])).ToUtf8Json());
 
         Assert.DoesNotContain("kid", json, StringComparison.Ordinal);
         Assert.Contains("\"use\":\"x509-svid\"", json, StringComparison.Ordinal);
@@ -393,14 +393,14 @@ public sealed class SpiffeBundleTests
 
     [Fact]
     public void Constructor_BundlesOfDifferentTrustDomains_Throws()
-        => Assert.Throws<ArgumentException>(() => new SpiffeBundle(new X509Bundle(s_domain, []), new JwtBundle(TrustDomain.Parse("other.org"), [])));
+        => Assert.Throws<ArgumentException>(() => new SpiffeBundle(new X509Bundle(Domain, []), new JwtBundle(TrustDomain.Parse("other.org"), [])));
 
     [Theory]
     [InlineData(0)]
     [InlineData(-5)]
     [InlineData(1.5)]
     public void Constructor_RefreshHintNotWholePositiveSeconds_Throws(double seconds)
-        => Assert.Throws<ArgumentOutOfRangeException>(() => new SpiffeBundle(new X509Bundle(s_domain, []), new JwtBundle(s_domain, []), null, TimeSpan.FromSeconds(seconds)));
+        => Assert.Throws<ArgumentOutOfRangeException>(() => new SpiffeBundle(new X509Bundle(Domain, []), new JwtBundle(Domain, []), null, TimeSpan.FromSeconds(seconds)));
 
     internal static string X509Entry(X509Certificate2 certificate)
     {
@@ -423,5 +423,5 @@ public sealed class SpiffeBundleTests
         return $$"""{"use":"jwt-svid","kid":"{{kid}}","kty":"EC","crv":"{{curve}}","x":"{{Base64Url.EncodeToString(parameters.Q.X)}}","y":"{{Base64Url.EncodeToString(parameters.Q.Y)}}"}""";
     }
 
-    private static SpiffeBundle Parse(string json) => SpiffeBundle.Parse(Encoding.UTF8.GetBytes(json), s_domain);
+    private static SpiffeBundle Parse(string json) => SpiffeBundle.Parse(Encoding.UTF8.GetBytes(json), Domain);
 }

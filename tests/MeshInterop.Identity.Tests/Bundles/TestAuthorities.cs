@@ -6,7 +6,7 @@ namespace MeshInterop.Identity.Tests.Bundles;
 /// <summary>Self-signed certificates for bundle tests, minted with <see cref="CertificateRequest"/>.</summary>
 internal static class TestAuthorities
 {
-    private static readonly DateTimeOffset s_notBefore = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset NotBefore = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     public static X509Certificate2 EcRoot(string name, ECCurve? curve = null)
     {
@@ -30,7 +30,7 @@ internal static class TestAuthorities
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
-        using var certificate = request.CreateSelfSigned(s_notBefore, s_notBefore.AddYears(1));
+        using var certificate = request.CreateSelfSigned(NotBefore, NotBefore.AddYears(1));
         return X509CertificateLoader.LoadCertificate(certificate.RawData);
     }
 
@@ -40,7 +40,7 @@ internal static class TestAuthorities
         request.CertificateExtensions.Add(new X509KeyUsageExtension(
             isCa ? X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign : X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        using var certificate = request.CreateSelfSigned(s_notBefore, s_notBefore.AddYears(10));
+        using var certificate = request.CreateSelfSigned(NotBefore, NotBefore.AddYears(10));
         // Keep only the public part, as a bundle does.
         return X509CertificateLoader.LoadCertificate(certificate.RawData);
     }

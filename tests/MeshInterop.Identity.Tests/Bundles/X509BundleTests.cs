@@ -4,7 +4,7 @@ namespace MeshInterop.Identity.Tests.Bundles;
 
 public sealed class X509BundleTests
 {
-    private static readonly TrustDomain s_domain = TrustDomain.Parse("example.org");
+    private static readonly TrustDomain Domain = TrustDomain.Parse("example.org");
 
     [Fact]
     public void Constructor_DuplicateAuthorities_KeepsOneInOrder()
@@ -13,9 +13,9 @@ public sealed class X509BundleTests
         using var second = TestAuthorities.RsaRoot("second");
         using var copy = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(first.RawData);
 
-        var bundle = new X509Bundle(s_domain, [first, second, copy]);
+        var bundle = new X509Bundle(Domain, [first, second, copy]);
 
-        Assert.Equal(s_domain, bundle.TrustDomain);
+        Assert.Equal(Domain, bundle.TrustDomain);
         Assert.Equal([first, second], bundle.Authorities);
         Assert.True(bundle.ContainsAuthority(copy));
     }
@@ -26,9 +26,9 @@ public sealed class X509BundleTests
         using var leaf = TestAuthorities.EcLeaf("leaf");
         using var noConstraints = TestAuthorities.EcWithoutBasicConstraints("plain");
 
-        var exception = Assert.Throws<ArgumentException>(() => new X509Bundle(s_domain, [leaf]));
+        var exception = Assert.Throws<ArgumentException>(() => new X509Bundle(Domain, [leaf]));
         Assert.Contains("not a CA", exception.Message, StringComparison.Ordinal);
-        Assert.Throws<ArgumentException>(() => new X509Bundle(s_domain, [noConstraints]));
+        Assert.Throws<ArgumentException>(() => new X509Bundle(Domain, [noConstraints]));
     }
 
     [Fact]
@@ -40,7 +40,7 @@ public sealed class X509BundleTests
     {
         using var root = TestAuthorities.EcRoot("same");
         using var impostor = TestAuthorities.EcRoot("same");
-        var bundle = new X509Bundle(s_domain, [root]);
+        var bundle = new X509Bundle(Domain, [root]);
 
         Assert.False(bundle.ContainsAuthority(impostor));
     }
@@ -51,9 +51,9 @@ public sealed class X509BundleTests
         using var a = TestAuthorities.EcRoot("a");
         using var b = TestAuthorities.EcRoot("b");
 
-        Assert.True(new X509Bundle(s_domain, [a, b]).ContentEquals(new X509Bundle(s_domain, [b, a])));
-        Assert.False(new X509Bundle(s_domain, [a]).ContentEquals(new X509Bundle(TrustDomain.Parse("other.org"), [a])));
-        Assert.False(new X509Bundle(s_domain, [a]).ContentEquals(new X509Bundle(s_domain, [a, b])));
+        Assert.True(new X509Bundle(Domain, [a, b]).ContentEquals(new X509Bundle(Domain, [b, a])));
+        Assert.False(new X509Bundle(Domain, [a]).ContentEquals(new X509Bundle(TrustDomain.Parse("other.org"), [a])));
+        Assert.False(new X509Bundle(Domain, [a]).ContentEquals(new X509Bundle(Domain, [a, b])));
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class X509BundleTests
         using var b = TestAuthorities.RsaRoot("b");
         var pem = a.ExportCertificatePem() + "\n-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n" + b.ExportCertificatePem();
 
-        var bundle = X509Bundle.ParsePem(s_domain, pem);
+        var bundle = X509Bundle.ParsePem(Domain, pem);
 
         Assert.Equal(2, bundle.Authorities.Count);
         Assert.True(bundle.ContainsAuthority(a));
@@ -75,9 +75,9 @@ public sealed class X509BundleTests
     {
         using var leaf = TestAuthorities.EcLeaf("leaf");
 
-        Assert.Throws<SpiffeBundleFormatException>(() => X509Bundle.ParsePem(s_domain, "no pem here"));
-        Assert.Throws<SpiffeBundleFormatException>(() => X509Bundle.ParsePem(s_domain, leaf.ExportCertificatePem()));
-        Assert.Throws<SpiffeBundleFormatException>(() => X509Bundle.ParsePem(s_domain, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----"));
+        Assert.Throws<SpiffeBundleFormatException>(() => X509Bundle.ParsePem(Domain, "no pem here"));
+        Assert.Throws<SpiffeBundleFormatException>(() => X509Bundle.ParsePem(Domain, leaf.ExportCertificatePem()));
+        Assert.Throws<SpiffeBundleFormatException>(() => X509Bundle.ParsePem(Domain, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----"));
         Assert.Throws<ArgumentException>(() => X509Bundle.ParsePem(default, string.Empty));
     }
 
@@ -87,11 +87,11 @@ public sealed class X509BundleTests
         using var a = TestAuthorities.EcRoot("a");
         using var b = TestAuthorities.EcRoot("b");
 
-        var bundle = X509Bundle.ParseDer(s_domain, [.. a.RawData, .. b.RawData]);
+        var bundle = X509Bundle.ParseDer(Domain, [.. a.RawData, .. b.RawData]);
 
         Assert.Equal(2, bundle.Authorities.Count);
         Assert.True(bundle.ContainsAuthority(b));
-        Assert.Empty(X509Bundle.ParseDer(s_domain, []).Authorities);
+        Assert.Empty(X509Bundle.ParseDer(Domain, []).Authorities);
     }
 
     [Fact]
@@ -99,8 +99,8 @@ public sealed class X509BundleTests
     {
         using var a = TestAuthorities.EcRoot("a");
 
-        Assert.Throws<SpiffeBundleFormatException>(() => X509Bundle.ParseDer(s_domain, a.RawData.AsSpan(0, a.RawData.Length - 1)));
-        Assert.Throws<SpiffeBundleFormatException>(() => X509Bundle.ParseDer(s_domain, [.. a.RawData, 0x30]));
-        Assert.Throws<SpiffeBundleFormatException>(() => X509Bundle.ParseDer(s_domain, [0x02, 0x01, 0x00]));
+        Assert.Throws<SpiffeBundleFormatException>(() => X509Bundle.ParseDer(Domain, a.RawData.AsSpan(0, a.RawData.Length - 1)));
+        Assert.Throws<SpiffeBundleFormatException>(() => X509Bundle.ParseDer(Domain, [.. a.RawData, 0x30]));
+        Assert.Throws<SpiffeBundleFormatException>(() => X509Bundle.ParseDer(Domain, [0x02, 0x01, 0x00]));
     }
 }

@@ -10,12 +10,12 @@ namespace MeshInterop.Identity.Tests.Federation;
 /// <summary>The bundle endpoint client against a real bundle endpoint server over HTTPS on loopback, in both profiles.</summary>
 public sealed class BundleEndpointClientTests
 {
-    private static readonly BundleSet s_served = BundleSet.Empty.With(BundleOf(ExampleRoot));
+    private static readonly BundleSet Served = BundleSet.Empty.With(BundleOf(ExampleRoot));
 
     [Fact]
     public async Task F7_HttpsSpiffeSelfServing_BootstrapAuthenticatesServerAndBundleIsRetrieved()
     {
-        await using var server = await BundleEndpointServer.StartSpiffeAsync(new InMemoryX509SvidSource(EndpointSvid()), s_served);
+        await using var server = await BundleEndpointServer.StartSpiffeAsync(new InMemoryX509SvidSource(EndpointSvid()), Served);
         var client = new BundleEndpointClient(SpiffeOptions(server.Url()), new InMemoryBundleSource());
 
         var bundle = await client.FetchAsync(TestContext.Current.CancellationToken);
@@ -29,7 +29,7 @@ public sealed class BundleEndpointClientTests
     [Fact]
     public async Task F7_HttpsSpiffe_ServerPresentsAnotherId_FailsServerRejected()
     {
-        await using var server = await BundleEndpointServer.StartSpiffeAsync(new InMemoryX509SvidSource(EndpointSvid(path: "/impostor")), s_served);
+        await using var server = await BundleEndpointServer.StartSpiffeAsync(new InMemoryX509SvidSource(EndpointSvid(path: "/impostor")), Served);
         var client = new BundleEndpointClient(SpiffeOptions(server.Url()), new InMemoryBundleSource());
 
         var ex = await Assert.ThrowsAsync<BundleEndpointException>(() => client.FetchAsync(TestContext.Current.CancellationToken));
@@ -41,7 +41,7 @@ public sealed class BundleEndpointClientTests
     [Fact]
     public async Task F7_HttpsSpiffe_ServerSvidFromForeignCa_FailsServerRejected()
     {
-        await using var server = await BundleEndpointServer.StartSpiffeAsync(new InMemoryX509SvidSource(EndpointSvid(RogueExampleRoot)), s_served);
+        await using var server = await BundleEndpointServer.StartSpiffeAsync(new InMemoryX509SvidSource(EndpointSvid(RogueExampleRoot)), Served);
         var client = new BundleEndpointClient(SpiffeOptions(server.Url()), new InMemoryBundleSource());
 
         var ex = await Assert.ThrowsAsync<BundleEndpointException>(() => client.FetchAsync(TestContext.Current.CancellationToken));
@@ -68,7 +68,7 @@ public sealed class BundleEndpointClientTests
     [Fact]
     public async Task F8_HttpsSpiffeNotSelfServing_WithoutEndpointTrust_FailsNoEndpointTrust()
     {
-        await using var server = await BundleEndpointServer.StartSpiffeAsync(new InMemoryX509SvidSource(EndpointSvid()), s_served);
+        await using var server = await BundleEndpointServer.StartSpiffeAsync(new InMemoryX509SvidSource(EndpointSvid()), Served);
         var options = SpiffeOptions(server.Url(), endpointId: SpiffeId.Parse("spiffe://operator.test/bundles"));
         options.BootstrapBundle = null;
 
@@ -80,7 +80,7 @@ public sealed class BundleEndpointClientTests
     [Fact]
     public async Task F6_HttpsWeb_TrustedCaAndMatchingAddress_RetrievesBundle()
     {
-        await using var server = await BundleEndpointServer.StartWebAsync(WebCertificate(), s_served);
+        await using var server = await BundleEndpointServer.StartWebAsync(WebCertificate(), Served);
 
         var bundle = await new BundleEndpointClient(WebOptions(server.Url()), new InMemoryBundleSource()).FetchAsync(TestContext.Current.CancellationToken);
 
@@ -90,7 +90,7 @@ public sealed class BundleEndpointClientTests
     [Fact]
     public async Task F6_HttpsWeb_CertificateForAnotherHost_FailsServerRejected()
     {
-        await using var server = await BundleEndpointServer.StartWebAsync(WebCertificate(matchingAddress: false), s_served);
+        await using var server = await BundleEndpointServer.StartWebAsync(WebCertificate(matchingAddress: false), Served);
 
         var ex = await Assert.ThrowsAsync<BundleEndpointException>(() => new BundleEndpointClient(WebOptions(server.Url()), new InMemoryBundleSource()).FetchAsync(TestContext.Current.CancellationToken));
 
@@ -101,7 +101,7 @@ public sealed class BundleEndpointClientTests
     [Fact]
     public async Task F6_HttpsWeb_UntrustedCa_FailsServerRejected()
     {
-        await using var server = await BundleEndpointServer.StartWebAsync(WebCertificate(), s_served);
+        await using var server = await BundleEndpointServer.StartWebAsync(WebCertificate(), Served);
         var options = WebOptions(server.Url());
         options.WebTrustAnchors = [ExampleRoot.Certificate];
 
@@ -116,7 +116,7 @@ public sealed class BundleEndpointClientTests
     [InlineData(204)]
     public async Task Status_NonOkAnswer_FailsWithoutParsingTheBody(int status)
     {
-        await using var server = await BundleEndpointServer.StartSpiffeAsync(new InMemoryX509SvidSource(EndpointSvid()), s_served);
+        await using var server = await BundleEndpointServer.StartSpiffeAsync(new InMemoryX509SvidSource(EndpointSvid()), Served);
         server.FailWith = status;
 
         var ex = await Assert.ThrowsAsync<BundleEndpointException>(() => new BundleEndpointClient(SpiffeOptions(server.Url()), new InMemoryBundleSource()).FetchAsync(TestContext.Current.CancellationToken));
@@ -130,7 +130,7 @@ public sealed class BundleEndpointClientTests
     [InlineData("/huge-declared")]
     public async Task SizeLimit_BodyOverOneMebibyte_FailsResponseTooLarge(string path)
     {
-        await using var server = await BundleEndpointServer.StartSpiffeAsync(new InMemoryX509SvidSource(EndpointSvid()), s_served);
+        await using var server = await BundleEndpointServer.StartSpiffeAsync(new InMemoryX509SvidSource(EndpointSvid()), Served);
 
         var ex = await Assert.ThrowsAsync<BundleEndpointException>(() => new BundleEndpointClient(SpiffeOptions(server.Url(path)), new InMemoryBundleSource()).FetchAsync(TestContext.Current.CancellationToken));
 
@@ -140,7 +140,7 @@ public sealed class BundleEndpointClientTests
     [Fact]
     public async Task SizeLimit_ConfiguredBelowDocumentSize_FailsResponseTooLarge()
     {
-        await using var server = await BundleEndpointServer.StartSpiffeAsync(new InMemoryX509SvidSource(EndpointSvid()), s_served);
+        await using var server = await BundleEndpointServer.StartSpiffeAsync(new InMemoryX509SvidSource(EndpointSvid()), Served);
         var options = SpiffeOptions(server.Url());
         options.MaxResponseBytes = 64;
 
@@ -155,7 +155,7 @@ public sealed class BundleEndpointClientTests
     [InlineData("{\"keys\":[],\"keys\":[]}")]
     public async Task Document_InvalidBundle_FailsInvalidDocument(string body)
     {
-        await using var server = await BundleEndpointServer.StartSpiffeAsync(new InMemoryX509SvidSource(EndpointSvid()), s_served);
+        await using var server = await BundleEndpointServer.StartSpiffeAsync(new InMemoryX509SvidSource(EndpointSvid()), Served);
         server.RawDocument = Encoding.UTF8.GetBytes(body);
 
         var ex = await Assert.ThrowsAsync<BundleEndpointException>(() => new BundleEndpointClient(SpiffeOptions(server.Url()), new InMemoryBundleSource()).FetchAsync(TestContext.Current.CancellationToken));
@@ -168,7 +168,7 @@ public sealed class BundleEndpointClientTests
     [InlineData("/redirect-permanent")]
     public async Task F5_RedirectToValidEndpointUrl_IsFollowed(string path)
     {
-        await using var server = await BundleEndpointServer.StartSpiffeAsync(new InMemoryX509SvidSource(EndpointSvid()), s_served);
+        await using var server = await BundleEndpointServer.StartSpiffeAsync(new InMemoryX509SvidSource(EndpointSvid()), Served);
         var options = SpiffeOptions(server.Url(path));
 
         var bundle = await new BundleEndpointClient(options, new InMemoryBundleSource()).FetchAsync(TestContext.Current.CancellationToken);
@@ -182,7 +182,7 @@ public sealed class BundleEndpointClientTests
     [InlineData("/redirect-loop")]
     public async Task F5_RedirectToPlainHttpOrEndlessly_FailsInvalidRedirect(string path)
     {
-        await using var server = await BundleEndpointServer.StartSpiffeAsync(new InMemoryX509SvidSource(EndpointSvid()), s_served);
+        await using var server = await BundleEndpointServer.StartSpiffeAsync(new InMemoryX509SvidSource(EndpointSvid()), Served);
 
         var ex = await Assert.ThrowsAsync<BundleEndpointException>(() => new BundleEndpointClient(SpiffeOptions(server.Url(path)), new InMemoryBundleSource()).FetchAsync(TestContext.Current.CancellationToken));
 
@@ -192,7 +192,7 @@ public sealed class BundleEndpointClientTests
     [Fact]
     public async Task F5_RedirectsDisabled_FailsInvalidRedirect()
     {
-        await using var server = await BundleEndpointServer.StartSpiffeAsync(new InMemoryX509SvidSource(EndpointSvid()), s_served);
+        await using var server = await BundleEndpointServer.StartSpiffeAsync(new InMemoryX509SvidSource(EndpointSvid()), Served);
         var options = SpiffeOptions(server.Url("/redirect"));
         options.FollowRedirects = false;
 
@@ -240,7 +240,7 @@ public sealed class BundleEndpointClientTests
     [Fact]
     public async Task Server_PostRequest_Gets405AndGetServesJsonWithSequence()
     {
-        await using var server = await BundleEndpointServer.StartSpiffeAsync(new InMemoryX509SvidSource(EndpointSvid()), s_served);
+        await using var server = await BundleEndpointServer.StartSpiffeAsync(new InMemoryX509SvidSource(EndpointSvid()), Served);
         using var http = new HttpClient(InsecureHandler());
 
         using var post = await http.PostAsync(server.Url(), new StringContent("{}"), TestContext.Current.CancellationToken);

@@ -1,12 +1,12 @@
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using MeshInterop.Identity.Bundles;
 using MeshInterop.Identity.Federation;
 using MeshInterop.Identity.X509;
 using MeshInterop.Testing.Pki;
-using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
-using System.Diagnostics.Metrics;
 using static MeshInterop.Identity.Tests.Federation.FederationPki;
 
 namespace MeshInterop.Identity.Tests.Federation;
@@ -15,7 +15,7 @@ namespace MeshInterop.Identity.Tests.Federation;
 public sealed class FederatedBundleRefresherTests
 {
     // Hint 60 s (the 1 min floor) plus the largest jitter (+10 %), and a little more.
-    private static readonly TimeSpan s_pastNextRefresh = TimeSpan.FromSeconds(67);
+    private static readonly TimeSpan PastNextRefresh = TimeSpan.FromSeconds(67);
 
     private readonly FakeTimeProvider _time = new(TestCertificateAuthority.Now);
     private readonly InMemoryBundleSource _bundles = new();
@@ -34,12 +34,12 @@ public sealed class FederatedBundleRefresherTests
 
         var newRoot = TestCertificateAuthority.CreateRoot("example.org");
         server.Served.Set(BundleOf([ExampleRoot, newRoot]));
-        _time.Advance(s_pastNextRefresh);
+        _time.Advance(PastNextRefresh);
         Assert.Equal("updated", (await events.NextAsync(ct)).Kind);
         AssertAuthorities(ExampleRoot, newRoot);
 
         server.Served.Set(BundleOf(newRoot));   // the old CA is retired: it must stop being trusted
-        _time.Advance(s_pastNextRefresh);
+        _time.Advance(PastNextRefresh);
         Assert.Equal("updated", (await events.NextAsync(ct)).Kind);
         AssertAuthorities(newRoot);
     }
@@ -58,11 +58,11 @@ public sealed class FederatedBundleRefresherTests
         // Publish the new CA first (as operators must), then move the endpoint's own SVID to it.
         var newRoot = TestCertificateAuthority.CreateRoot("example.org");
         server.Served.Set(BundleOf([ExampleRoot, newRoot]));
-        _time.Advance(s_pastNextRefresh);
+        _time.Advance(PastNextRefresh);
         await events.NextAsync(ct);
         svids.Set(EndpointSvid(newRoot));
         server.Served.Set(BundleOf(newRoot));
-        _time.Advance(s_pastNextRefresh);
+        _time.Advance(PastNextRefresh);
 
         var applied = await events.NextAsync(ct);
         Assert.Equal("updated", applied.Kind);   // the bootstrap bundle (old CA only) would have refused this server
@@ -81,9 +81,9 @@ public sealed class FederatedBundleRefresherTests
         var generation = _bundles.Current.Generation;
 
         server.FailWith = 503;
-        _time.Advance(s_pastNextRefresh);
+        _time.Advance(PastNextRefresh);
         var failed = await events.NextAsync(ct);
-        _time.Advance(s_pastNextRefresh);
+        _time.Advance(PastNextRefresh);
         var failedAgain = await events.NextAsync(ct);
 
         Assert.Equal("failed", failed.Kind);
@@ -94,9 +94,33 @@ public sealed class FederatedBundleRefresherTests
         Assert.Equal(2, refresher.GetStatus(BundleEndpointServer.ExampleOrg).ConsecutiveFailures);
 
         server.FailWith = null;
-        _time.Advance(s_pastNextRefresh);
+        _time.Advance(PastNextRefresh);
         Assert.Equal("updated", (await events.NextAsync(ct)).Kind);
         Assert.Equal(0, refresher.GetStatus(BundleEndpointServer.ExampleOrg).ConsecutiveFailures);
+    }
+
+    [Fact]
+    public async Task F6_HttpsWebEndpoint_RefreshFailureAndRecovery()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await BundleEndpointServer.StartWebAsync(WebCertificate(), BundleSet.Empty.With(BundleOf(ExampleRoot)));
+        await using var refresher = new FederatedBundleRefresher(_bundles, [WebOptions(server.Url())], timeProvider: _time);
+        using var events = new RefreshEvents(refresher);
+        await refresher.StartAsync(ct);
+        Assert.Equal("updated", (await events.NextAsync(ct)).Kind);
+
+        server.FailWith = 500;
+        _time.Advance(PastNextRefresh);
+        Assert.Equal("failed", (await events.NextAsync(ct)).Kind);
+        AssertAuthorities(ExampleRoot);
+
+        var newRoot = TestCertificateAuthority.CreateRoot("example.org");
+        server.Served.Set(BundleOf(newRoot));
+        server.FailWith = null;
+        _time.Advance(PastNextRefresh);
+        Assert.Equal("updated", (await events.NextAsync(ct)).Kind);
+        AssertAuthorities(newRoot);
+        Assert.Equal(BundleEndpointProfile.HttpsWeb, refresher.GetStatus(BundleEndpointServer.ExampleOrg).Profile);
     }
 
     [Fact]
@@ -111,7 +135,7 @@ public sealed class FederatedBundleRefresherTests
         await events.NextAsync(ct);
 
         server.RawDocument = BundleOf(RogueExampleRoot, sequence: 3).ToUtf8Json();
-        _time.Advance(s_pastNextRefresh);
+        _time.Advance(PastNextRefresh);
         var regressed = await events.NextAsync(ct);
 
         Assert.Equal("regressed", regressed.Kind);
@@ -160,7 +184,7 @@ public sealed class FederatedBundleRefresherTests
         await refresher.StartAsync(ct);
         await events.NextAsync(ct);
         server.FailWith = 500;
-        _time.Advance(s_pastNextRefresh);
+        _time.Advance(PastNextRefresh);
         await events.NextAsync(ct);
 
         var outcomes = refreshes.GetMeasurementSnapshot().Select(m => (string?)m.Tags[IdentityTelemetry.OutcomeTag]).ToList();
@@ -170,7 +194,28 @@ public sealed class FederatedBundleRefresherTests
         Assert.Equal(1, authorities.LastMeasurement!.Value);
         age.RecordObservableInstruments();
         Assert.Equal("s", age.Instrument!.Unit);
-        Assert.Equal(s_pastNextRefresh.TotalSeconds, age.LastMeasurement!.Value);
+        Assert.Equal(PastNextRefresh.TotalSeconds, age.LastMeasurement!.Value);
+    }
+
+    [Fact]
+    public async Task Loop_EventHandlerThrows_NextRefreshStillRuns()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await BundleEndpointServer.StartSpiffeAsync(new InMemoryX509SvidSource(EndpointSvid()), BundleSet.Empty.With(BundleOf(ExampleRoot)));
+        await using var refresher = Create(server);
+        var threw = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        refresher.BundleUpdated += (_, _) =>
+        {
+            if (threw.TrySetResult())
+                throw new InvalidOperationException("a subscriber's bug");
+        };
+        using var events = new RefreshEvents(refresher);
+        await refresher.StartAsync(ct);
+        await threw.Task.WaitAsync(ct);
+
+        _time.Advance(PastNextRefresh);
+
+        Assert.Equal("updated", (await events.NextAsync(ct)).Kind);
     }
 
     [Fact]

@@ -11,7 +11,7 @@ namespace MeshInterop.Identity.Tests.Fuzzing;
 /// </summary>
 public sealed class IdentityFuzzTargetsTests
 {
-    private static readonly string[] s_validIds =
+    private static readonly string[] ValidIds =
     [
         "spiffe://example.org/ns/prod/sa/web",
         "spiffe://example.org",
@@ -21,7 +21,7 @@ public sealed class IdentityFuzzTargetsTests
     ];
 
     // Bytes that matter to the grammar or to UTF-8, so mutations reach the interesting branches.
-    private static readonly byte[] s_interesting = [.. "/:.%?#@-_ Aaz09\n"u8, 0x00, 0x7F, 0x80, 0xC3, 0xA9, 0xE2, 0x84, 0xAA, 0xFF];
+    private static readonly byte[] Interesting = [.. "/:.%?#@-_ Aaz09\n"u8, 0x00, 0x7F, 0x80, 0xC3, 0xA9, 0xE2, 0x84, 0xAA, 0xFF];
 
     [Fact]
     public void SpiffeIdParser_ThousandsOfRandomAndMutatedInputs_NoUndocumentedException()
@@ -31,7 +31,7 @@ public sealed class IdentityFuzzTargetsTests
         {
             var input = i % 4 == 0
                 ? RandomBytes(random, random.Next(0, 80))
-                : Mutate(random, Encoding.UTF8.GetBytes(s_validIds[random.Next(s_validIds.Length)]));
+                : Mutate(random, Encoding.UTF8.GetBytes(ValidIds[random.Next(ValidIds.Length)]));
             IdentityFuzzTargets.SpiffeIdParser(input);
         }
     }
@@ -99,7 +99,7 @@ public sealed class IdentityFuzzTargetsTests
         for (var m = 0; m < count; m++)
         {
             var at = bytes.Count == 0 ? 0 : random.Next(bytes.Count);
-            var value = random.Next(3) == 0 ? (byte)random.Next(256) : s_interesting[random.Next(s_interesting.Length)];
+            var value = random.Next(3) == 0 ? (byte)random.Next(256) : Interesting[random.Next(Interesting.Length)];
             switch (random.Next(4))
             {
                 case 0 when bytes.Count > 0:

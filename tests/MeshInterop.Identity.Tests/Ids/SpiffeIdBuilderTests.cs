@@ -2,14 +2,14 @@ namespace MeshInterop.Identity.Tests.Ids;
 
 public sealed class SpiffeIdBuilderTests
 {
-    private static readonly TrustDomain s_domain = TrustDomain.Parse("example.org");
+    private static readonly TrustDomain Domain = TrustDomain.Parse("example.org");
 
     [Theory]
     [InlineData("", "spiffe://example.org")]
     [InlineData("/ns/prod", "spiffe://example.org/ns/prod")]
     [InlineData("/.x/..y/...", "spiffe://example.org/.x/..y/...")]
     public void FromPath_ValidPath_BuildsCanonicalId(string path, string expected)
-        => Assert.Equal(expected, SpiffeId.FromPath(s_domain, path).ToString());
+        => Assert.Equal(expected, SpiffeId.FromPath(Domain, path).ToString());
 
     [Theory]
     [InlineData("ns", SpiffeIdError.NoLeadingSlash, 0)]
@@ -22,7 +22,7 @@ public sealed class SpiffeIdBuilderTests
     [InlineData("/ns?x", SpiffeIdError.BadPathSegmentChar, 3)]
     public void FromPath_InvalidPath_ThrowsWithErrorAndIndex(string path, SpiffeIdError error, int index)
     {
-        var exception = Assert.Throws<SpiffeIdFormatException>(() => SpiffeId.FromPath(s_domain, path));
+        var exception = Assert.Throws<SpiffeIdFormatException>(() => SpiffeId.FromPath(Domain, path));
 
         Assert.Equal(error, exception.Error);
         Assert.Equal(index, exception.Index);
@@ -32,10 +32,10 @@ public sealed class SpiffeIdBuilderTests
     [Fact]
     public void FromSegments_NoSegments_IsTrustDomainId()
     {
-        var id = SpiffeId.FromSegments(s_domain);
+        var id = SpiffeId.FromSegments(Domain);
 
         Assert.True(id.IsRootPath);
-        Assert.Equal(s_domain.ToSpiffeId(), id);
+        Assert.Equal(Domain.ToSpiffeId(), id);
     }
 
     [Theory]
@@ -47,7 +47,7 @@ public sealed class SpiffeIdBuilderTests
     [InlineData("caf\u00e9", SpiffeIdError.BadPathSegmentChar)]
     public void FromSegments_InvalidSegment_Throws(string segment, SpiffeIdError error)
     {
-        Assert.Equal(error, Assert.Throws<SpiffeIdFormatException>(() => SpiffeId.FromSegments(s_domain, "ok", segment)).Error);
+        Assert.Equal(error, Assert.Throws<SpiffeIdFormatException>(() => SpiffeId.FromSegments(Domain, "ok", segment)).Error);
         Assert.Equal(error, SpiffeId.ValidatePathSegment(segment));
     }
 
@@ -68,14 +68,14 @@ public sealed class SpiffeIdBuilderTests
     [Fact]
     public void ID10_BuildersNeverProduceMoreThan2048Bytes()
     {
-        var root = SpiffeId.FromSegments(s_domain);
+        var root = SpiffeId.FromSegments(Domain);
         var room = SpiffeId.MaxLength - root.Length - 1;
         var longest = root.AppendSegments(new string('a', room));
 
         Assert.Equal(SpiffeId.MaxLength, longest.Length);
         Assert.Equal(SpiffeIdError.IdTooLong, Assert.Throws<SpiffeIdFormatException>(() => longest.AppendSegments("b")).Error);
         Assert.Equal(SpiffeIdError.IdTooLong, Assert.Throws<SpiffeIdFormatException>(() => root.AppendPath("/" + new string('a', room + 1))).Error);
-        Assert.Equal(SpiffeIdError.IdTooLong, Assert.Throws<SpiffeIdFormatException>(() => SpiffeId.FromSegments(s_domain, new string('a', room + 1))).Error);
+        Assert.Equal(SpiffeIdError.IdTooLong, Assert.Throws<SpiffeIdFormatException>(() => SpiffeId.FromSegments(Domain, new string('a', room + 1))).Error);
         var overlong = SpiffeId.Parse(longest + "/b", SpiffeIdParseOptions.AllowOverlongId);
         Assert.Equal(SpiffeIdError.IdTooLong, Assert.Throws<SpiffeIdFormatException>(() => overlong.AppendSegments("c")).Error);
         Assert.Equal(SpiffeIdError.IdTooLong, Assert.Throws<SpiffeIdFormatException>(() => overlong.ReplacePath(overlong.Path.ToString())).Error);
@@ -86,7 +86,7 @@ public sealed class SpiffeIdBuilderTests
     {
         var id = SpiffeId.Parse("spiffe://example.org/x");
 
-        Assert.Throws<ArgumentNullException>(() => SpiffeId.FromPath(s_domain, null!));
+        Assert.Throws<ArgumentNullException>(() => SpiffeId.FromPath(Domain, null!));
         Assert.Throws<ArgumentNullException>(() => id.AppendPath(null!));
         Assert.Throws<ArgumentNullException>(() => id.AppendSegments("a", null!));
     }

@@ -10,21 +10,21 @@ public sealed class SpiffeIdPropertyTests
     private const string TrustDomainChars = "abcdefghijklmnopqrstuvwxyz0123456789.-_";
     private const string SegmentChars = TrustDomainChars + "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
-    private static readonly Gen<string> s_trustDomainName = Gen.String[Gen.Char[TrustDomainChars], 1, 40];
+    private static readonly Gen<string> TrustDomainName = Gen.String[Gen.Char[TrustDomainChars], 1, 40];
 
-    private static readonly Gen<string> s_segment = Gen.String[Gen.Char[SegmentChars], 1, 12].Where(s => s is not "." and not "..");
+    private static readonly Gen<string> Segment = Gen.String[Gen.Char[SegmentChars], 1, 12].Where(s => s is not "." and not "..");
 
-    private static readonly Gen<string[]> s_segments = s_segment.Array[0, 6];
+    private static readonly Gen<string[]> Segments = Segment.Array[0, 6];
 
     // Mostly grammar characters, plus the ones that trip naive parsers: percent, colon, upper case, non-ASCII, controls.
-    private static readonly Gen<string> s_noisyInput = Gen.OneOf(
+    private static readonly Gen<string> NoisyInput = Gen.OneOf(
         Gen.String[Gen.Char["spiffe:/.abcAZ09-_%?#@ \u00e9\u212a\n"], 0, 40],
         Gen.String[Gen.Char["abcXYZ/.-_%"], 0, 30].Select(tail => "spiffe://" + tail),
         Gen.String[Gen.Char["example.org/ns//..%A"], 0, 30].Select(tail => "spiffe://example.org/" + tail));
 
     [Fact]
     public void FromSegments_ThenParse_RoundTrips() =>
-        Gen.Select(s_trustDomainName, s_segments).Sample((name, segments) =>
+        Gen.Select(TrustDomainName, Segments).Sample((name, segments) =>
         {
             var id = SpiffeId.FromSegments(TrustDomain.Parse(name), segments);
             var text = id.ToString();
@@ -39,7 +39,7 @@ public sealed class SpiffeIdPropertyTests
 
     [Fact]
     public void TryParse_AnyInput_CharsAndUtf8AgreeAndSuccessIsCanonical() =>
-        s_noisyInput.Sample(input =>
+        NoisyInput.Sample(input =>
         {
             var charOk = SpiffeId.TryParse(input.AsSpan(), SpiffeIdParseOptions.Strict, out var fromChars, out var charError, out var charIndex);
             var byteOk = SpiffeId.TryParse(Encoding.UTF8.GetBytes(input), SpiffeIdParseOptions.Strict, out var fromBytes, out var byteError, out _);
@@ -51,7 +51,7 @@ public sealed class SpiffeIdPropertyTests
 
     [Fact]
     public void Parse_LenientUppercaseTrustDomain_EqualsStrictLowercase() =>
-        Gen.Select(s_trustDomainName, s_segments).Sample((name, segments) =>
+        Gen.Select(TrustDomainName, Segments).Sample((name, segments) =>
         {
             var canonical = SpiffeId.FromSegments(TrustDomain.Parse(name), segments);
             var shouted = "SPIFFE://" + AsciiUpper(name) + canonical.Path.ToString();
@@ -62,7 +62,7 @@ public sealed class SpiffeIdPropertyTests
 
     [Fact]
     public void TrustDomain_ParseOfNameOrId_AgreeAndRoundTrip() =>
-        Gen.Select(s_trustDomainName, s_segments).Sample((name, segments) =>
+        Gen.Select(TrustDomainName, Segments).Sample((name, segments) =>
         {
             var fromName = TrustDomain.Parse(name);
             var id = SpiffeId.FromSegments(fromName, segments);

@@ -14,19 +14,19 @@ namespace MeshInterop.Identity.Tests.Tls;
 /// <summary>Real TLS handshakes between two SslStreams on 127.0.0.1.</summary>
 public sealed class SpiffeTlsTests
 {
-    private static readonly TrustDomain s_example = TrustDomain.Parse("example.org");
-    private static readonly TrustDomain s_peer = TrustDomain.Parse("peer.test");
+    private static readonly TrustDomain Example = TrustDomain.Parse("example.org");
+    private static readonly TrustDomain Peer = TrustDomain.Parse("peer.test");
 
     private readonly InMemoryBundleSource _bundles = new(BundleSet.Empty
-        .With(new X509Bundle(s_example, [TlsTestPki.ExampleRoot.Certificate]))
-        .With(new X509Bundle(s_peer, [TlsTestPki.PeerRoot.Certificate])));
+        .With(new X509Bundle(Example, [TlsTestPki.ExampleRoot.Certificate]))
+        .With(new X509Bundle(Peer, [TlsTestPki.PeerRoot.Certificate])));
 
     private readonly FakeLogger<SpiffeTls> _serverLog = new();
 
     [Fact]
     public async Task Handshake_RightPeers_BothSidesSeeTheOthersSpiffeId()
     {
-        var (server, client) = CreatePair(SpiffeAuthorizer.MemberOf(s_peer), SpiffeAuthorizer.Exact(SpiffeId.Parse("spiffe://example.org/server")));
+        var (server, client) = CreatePair(SpiffeAuthorizer.MemberOf(Peer), SpiffeAuthorizer.Exact(SpiffeId.Parse("spiffe://example.org/server")));
 
         await using var connection = await TlsConnection.OpenAsync(server, client.CreateClientOptions("localhost"));
 
@@ -40,7 +40,7 @@ public sealed class SpiffeTlsTests
     [Fact]
     public async Task Handshake_ClientFromTrustDomainTheAuthorizerRefuses_IsRejected()
     {
-        var (server, _) = CreatePair(SpiffeAuthorizer.MemberOf(s_peer), SpiffeAuthorizer.Any);
+        var (server, _) = CreatePair(SpiffeAuthorizer.MemberOf(Peer), SpiffeAuthorizer.Any);
         var wrong = TlsTestPki.ExampleIntermediate.IssueSvid("/not-a-peer");
 
         await AssertServerRejectsAsync(server, wrong, X509SvidFailure.Unauthorized);
@@ -98,7 +98,7 @@ public sealed class SpiffeTlsTests
     {
         var serverSvids = new InMemoryX509SvidSource(X509Svid.Create(TlsTestPki.ExampleIntermediate.IssueSvid("/server").Leaf, [TlsTestPki.ExampleIntermediate.Certificate]));
         var server = new SpiffeTls(serverSvids, new X509SvidValidator(_bundles), SpiffeAuthorizer.Any, _serverLog);
-        var (_, client) = CreatePair(SpiffeAuthorizer.Any, SpiffeAuthorizer.MemberOf(s_example));
+        var (_, client) = CreatePair(SpiffeAuthorizer.Any, SpiffeAuthorizer.MemberOf(Example));
 
         await using var before = await TlsConnection.OpenAsync(server, client.CreateClientOptions("localhost"));
         serverSvids.Set(X509Svid.Create(TlsTestPki.ExampleIntermediate.IssueSvid("/server-v2").Leaf, [TlsTestPki.ExampleIntermediate.Certificate]));
@@ -115,17 +115,64 @@ public sealed class SpiffeTlsTests
     [Fact]
     public async Task Rotation_PeerBundleReplaced_NewRootAcceptedOldRootRefusedOpenConnectionKept()
     {
-        var (server, client) = CreatePair(SpiffeAuthorizer.MemberOf(s_peer), SpiffeAuthorizer.Any);
+        var (server, client) = CreatePair(SpiffeAuthorizer.MemberOf(Peer), SpiffeAuthorizer.Any);
         await using var established = await TlsConnection.OpenAsync(server, client.CreateClientOptions("localhost"));
 
         var newPeerRoot = TestCertificateAuthority.CreateRoot("peer.test");
-        _bundles.Set(new X509Bundle(s_peer, [newPeerRoot.Certificate]));
+        _bundles.Set(new X509Bundle(Peer, [newPeerRoot.Certificate]));
 
         await AssertServerRejectsAsync(server, TlsTestPki.PeerRoot.IssueSvid("/client"), X509SvidFailure.UntrustedChain);
         var newClient = new SpiffeTls(new InMemoryX509SvidSource(X509Svid.Create(newPeerRoot.IssueSvid("/client").Leaf)), new X509SvidValidator(_bundles), SpiffeAuthorizer.Any);
         await using var renewed = await TlsConnection.OpenAsync(server, newClient.CreateClientOptions("localhost"));
         Assert.True(server.TryGetPeer(renewed.Server, out _));
         await established.AssertEchoAsync();
+    }
+
+    [Fact]
+    public async Task PooledStore_TwoTrustDomainsWithSameCaSubject_PeerWithoutAkiIsJudgedByItsOwnTrustDomain()
+    {
+        // CA subjects are often identical across trust domains; the single SslStream build sees both roots.
+        const string subject = "CN=SPIFFE CA, O=SPIFFE";
+        var alpha = TestCertificateAuthority.CreateRoot("alpha.test", new TestCaOptions { Subject = subject });
+        var beta = TestCertificateAuthority.CreateRoot("beta.test", new TestCaOptions { Subject = subject });
+        var bundles = new InMemoryBundleSource(BundleSet.Empty
+            .With(new X509Bundle(TrustDomain.Parse("alpha.test"), [alpha.Certificate]))
+            .With(new X509Bundle(TrustDomain.Parse("beta.test"), [beta.Certificate])));
+        var server = new SpiffeTls(new InMemoryX509SvidSource(X509Svid.Create(alpha.IssueSvid("/server").Leaf)), new X509SvidValidator(bundles), SpiffeAuthorizer.Any, _serverLog);
+
+        foreach (var (issuer, id) in new[] { (beta, "spiffe://beta.test/client"), (alpha, "spiffe://alpha.test/client") })
+        {
+            var leaf = issuer.Issue(new TestLeafOptions { UriSans = [id], IncludeAuthorityKeyIdentifier = false }).Leaf;
+            var client = new SpiffeTls(new InMemoryX509SvidSource(X509Svid.Create(leaf)), new X509SvidValidator(bundles), SpiffeAuthorizer.Any);
+            TlsConnection connection;
+            try
+            {
+                connection = await TlsConnection.OpenAsync(server, client.CreateClientOptions("localhost"));
+            }
+            catch (Exception ex)
+            {
+                throw new InvalidOperationException(string.Join(" | ", _serverLog.Collector.GetSnapshot().Select(r => r.Message)), ex);
+            }
+
+            await using var _ = connection;
+            Assert.True(server.TryGetPeer(connection.Server, out var peer));
+            Assert.Equal(id, peer.SpiffeId.ToString());
+            Assert.Equal(issuer.Certificate.RawData, peer.Chain[^1].RawData);
+        }
+
+        // beta's CA minting an alpha ID must fail even though a same-named alpha root sits in the pooled store.
+        var forged = beta.Issue(new TestLeafOptions { UriSans = ["spiffe://alpha.test/admin"], IncludeAuthorityKeyIdentifier = false });
+        var options = new SslClientAuthenticationOptions
+        {
+            TargetHost = "localhost",
+            ClientCertificateContext = SslStreamCertificateContext.Create(forged.Leaf, [], offline: true),
+#pragma warning disable CA5359 // only the server's verdict is under test
+            RemoteCertificateValidationCallback = (_, _, _, _) => true,
+#pragma warning restore CA5359
+        };
+        await Assert.ThrowsAnyAsync<Exception>(() => TlsConnection.OpenAsync(server, options));
+        var rejection = Assert.Single(_serverLog.Collector.GetSnapshot(), r => r.Id.Name == "PeerRejected");
+        Assert.Contains("spiffe://alpha.test/admin", rejection.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -148,7 +195,7 @@ public sealed class SpiffeTlsTests
     [Fact]
     public void CreateServerOptions_AllowedTrustDomains_LimitTheTrustStore()
     {
-        var validator = new X509SvidValidator(_bundles, new X509SvidValidatorOptions { AllowedTrustDomains = [s_peer] });
+        var validator = new X509SvidValidator(_bundles, new X509SvidValidatorOptions { AllowedTrustDomains = [Peer] });
         var server = new SpiffeTls(new InMemoryX509SvidSource(X509Svid.Create(TlsTestPki.ExampleRoot.IssueSvid("/server").Leaf)), validator, SpiffeAuthorizer.Any);
 
         var store = server.CreateServerOptions().CertificateChainPolicy!.CustomTrustStore;

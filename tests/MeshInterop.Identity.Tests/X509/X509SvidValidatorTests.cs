@@ -9,13 +9,13 @@ namespace MeshInterop.Identity.Tests.X509;
 
 public sealed class X509SvidValidatorTests
 {
-    private static readonly TrustDomain s_example = TrustDomain.Parse("example.org");
-    private static readonly TrustDomain s_peer = TrustDomain.Parse("peer.test");
+    private static readonly TrustDomain Example = TrustDomain.Parse("example.org");
+    private static readonly TrustDomain Peer = TrustDomain.Parse("peer.test");
 
     private readonly FakeTimeProvider _time = new(TestCertificateAuthority.Now);
     private readonly InMemoryBundleSource _bundles = new(BundleSet.Empty
-        .With(new X509Bundle(s_example, [TestTrustDomains.ExampleRoot.Certificate]))
-        .With(new X509Bundle(s_peer, [TestTrustDomains.PeerRoot.Certificate])));
+        .With(new X509Bundle(Example, [TestTrustDomains.ExampleRoot.Certificate]))
+        .With(new X509Bundle(Peer, [TestTrustDomains.PeerRoot.Certificate])));
 
     [Fact]
     public void Validate_ConformantSvidThroughIntermediate_ReturnsIdAndChain()
@@ -41,6 +41,14 @@ public sealed class X509SvidValidatorTests
         var svid = TestTrustDomains.ExampleRoot.Issue(new TestLeafOptions { UriSans = ["spiffe://example.org/k"], Key = key });
 
         Assert.True(Validator().Validate(svid.Leaf).IsValid);
+    }
+
+    [Fact]
+    public void KeyAlgorithm_CurveOutsideP256P384P521_FailsUnsupportedKeyAlgorithm()
+    {
+        var svid = TestTrustDomains.ExampleRoot.Issue(new TestLeafOptions { UriSans = ["spiffe://example.org/k"], Key = TestKeyType.EcdsaSecp256k1 });
+
+        AssertFailure(X509SvidFailure.UnsupportedKeyAlgorithm, Validator().Validate(svid.Leaf), index: 0);
     }
 
     [Fact]
@@ -281,7 +289,7 @@ public sealed class X509SvidValidatorTests
     {
         var svid = TestTrustDomains.PeerRoot.IssueSvid("/api");
 
-        var result = Validator(new() { AllowedTrustDomains = [s_example] }).Validate(svid.Leaf);
+        var result = Validator(new() { AllowedTrustDomains = [Example] }).Validate(svid.Leaf);
 
         AssertFailure(X509SvidFailure.TrustDomainNotAllowed, result);
         Assert.Equal("spiffe://peer.test/api", result.SpiffeId.ToString());
@@ -298,7 +306,7 @@ public sealed class X509SvidValidatorTests
     [Fact]
     public void Bundle_EmptyBundle_FailsNoAuthorities()
     {
-        _bundles.Set(new X509Bundle(s_peer, []));
+        _bundles.Set(new X509Bundle(Peer, []));
 
         AssertFailure(X509SvidFailure.NoAuthorities, Validator().Validate(TestTrustDomains.PeerRoot.IssueSvid("/api").Leaf));
     }
@@ -463,7 +471,7 @@ public sealed class X509SvidValidatorTests
         var validator = Validator();
         Assert.True(validator.Validate(svid.Leaf).IsValid);
 
-        _bundles.Set(new X509Bundle(s_example, [TestTrustDomains.RogueExampleRoot.Certificate]));   // the CA was rotated out
+        _bundles.Set(new X509Bundle(Example, [TestTrustDomains.RogueExampleRoot.Certificate]));   // the CA was rotated out
 
         AssertFailure(X509SvidFailure.UntrustedChain, validator.Validate(svid.Leaf));
     }

@@ -59,8 +59,12 @@ public sealed class CrdSchemaTests
                           a: {type: string}
                           b: {type: string}
                     x-kubernetes-validations:
-                    - rule: self.count > 0
-                      message: count must be positive
+                    - rule: '!has(self.flag) || !self.flag || has(self.mode)'
+                      message: mode is required when flag is set
+                    - rule: self.name == oldSelf.name
+                      message: name is immutable
+                    - rule: 'has(self.free) ? self.name.substring(0, 1) != "z" : true'
+                      message: names starting with z may not carry free
                   status:
                     type: object
                     x-kubernetes-preserve-unknown-fields: true
@@ -92,11 +96,11 @@ public sealed class CrdSchemaTests
     }
 
     [Fact]
-    public void Validate_ValidObject_NoIssuesAndCelRuleListedAsUnchecked()
+    public void Validate_ValidObject_NoIssuesAndTransitionRuleListedAsUnchecked()
     {
         var result = Validate("{name: abc, mode: ON, count: 3, ratio: 0.5, flag: true, maybe: null, port: http, tags: [a, b], ports: [{name: a}, {name: b}], labels: {x: y}, free: {any: [1, {deep: true}]}, choice: {a: z}}");
         Assert.True(result.IsValid, result.ToString());
-        Assert.Equal(["spec: count must be positive"], result.UncheckedRules);
+        Assert.Equal(["spec: name is immutable"], result.UncheckedRules);
     }
 
     [Fact]
@@ -138,8 +142,17 @@ public sealed class CrdSchemaTests
     [InlineData("{name: abc, labels: {a: b, c: d, e: f}}", "spec.labels: Too many: 3: must have at most 2 items")]
     [InlineData("{name: abc, labels: {a: long}}", "spec.labels[a]: Too long: may not be more than 3 bytes")]
     [InlineData("{name: abc, choice: {a: x, b: y}}", "spec.choice: Invalid value: \"object\": spec.choice in body must validate one and only one schema (oneOf). Found 2 valid alternatives")]
+    [InlineData("{name: abc, flag: true}", "spec: Invalid value: \"object\": mode is required when flag is set")]
+    [InlineData("{name: zed, free: {}}", "spec: Invalid value: \"object\": names starting with z may not carry free")]
     [InlineData("{name: abc, tags: null}", "spec.tags: Invalid value: \"null\": spec.tags in body must be of type array: \"null\"")]
     public void Validate_Violation_ReportsPathAndApiServerMessage(string spec, string expected) => AssertSingleError(spec, expected);
+
+    [Fact]
+    public void Validate_CelRuleWithoutTheTestedField_Passes() => Assert.True(Validate("{name: zed}").IsValid);
+
+    [Fact]
+    public void Validate_CelRuleOnIllTypedValue_OnlySchemaErrorReported() =>
+        Assert.Equal(["spec.flag: Invalid value: \"string\": spec.flag in body must be of type boolean: \"string\""], Validate("{name: abc, flag: yes}").Errors.Select(e => e.ToString()));
 
     [Fact]
     public void Validate_CountsUnicodeCharactersNotUtf16Units() =>

@@ -36,7 +36,8 @@ public sealed record AdmissionRequest(JsonObject Resource, string Group, string 
 /// <summary>
 /// A loopback Kubernetes API server (real HTTP on 127.0.0.1, port 0) for contract tests with the real
 /// KubernetesClient: discovery per group version, LIST with <c>labelSelector</c>, server-side apply with field
-/// managers, conflicts and <c>force</c>, DELETE with preconditions, 404/409/422 <c>Status</c> bodies with
+/// managers, conflicts and <c>force</c>, create (POST) and replace (PUT) with resourceVersion concurrency (what
+/// Lease-based leader election uses), DELETE with preconditions, 404/409/422 <c>Status</c> bodies with
 /// <c>details.causes</c>, <c>Warning</c> headers, and watches with bookmarks and 410 expiry. Objects are stored once
 /// and served in every registered version of their kind, as the API server does for CRDs without conversion.
 /// Apply bodies must be JSON (which is YAML), as KubernetesClient sends them.
@@ -273,6 +274,12 @@ public sealed class FakeKubernetesServer : IAsyncDisposable
                 break;
             case ("GET", 2):
                 await GetAsync(context, definition, ns ?? string.Empty, rest[1]).ConfigureAwait(false);
+                break;
+            case ("POST", 1):
+                await CreateAsync(context, definition, ns ?? string.Empty, query).ConfigureAwait(false);
+                break;
+            case ("PUT", 2):
+                await ReplaceAsync(context, definition, ns ?? string.Empty, rest[1], query).ConfigureAwait(false);
                 break;
             case ("PATCH", 2):
                 await ApplyAsync(context, definition, ns ?? string.Empty, rest[1], query).ConfigureAwait(false);
@@ -560,6 +567,95 @@ public sealed class FakeKubernetesServer : IAsyncDisposable
         foreach (var warning in admission.Warnings)
             context.Response.Headers.Append("Warning", $"299 - \"{warning.Replace("\"", "'", StringComparison.Ordinal)}\"");
         await WriteJsonAsync(context, status, body).ConfigureAwait(false);
+    }
+
+    /// <summary>POST: create (409 AlreadyExists if the name is taken); the manager owns every field it sent.</summary>
+    private async Task CreateAsync(HttpContext context, ResourceDefinition definition, string ns, Dictionary<string, string> query)
+    {
+        var body = await ReadObjectAsync(context).ConfigureAwait(false);
+        var name = (string?)body?["metadata"]?["name"];
+        if (body is null || string.IsNullOrEmpty(name))
+        {
+            await WriteStatusAsync(context, body is null ? 400 : 422, body is null ? "BadRequest" : "Invalid", "the body must be an object with metadata.name (generateName is not supported by the fake)").ConfigureAwait(false);
+            return;
+        }
+
+        await WriteAsync(context, definition, ns, name, body, query, create: true).ConfigureAwait(false);
+    }
+
+    /// <summary>PUT: replace; a <c>metadata.resourceVersion</c> in the body must match the stored one (optimistic concurrency).</summary>
+    private async Task ReplaceAsync(HttpContext context, ResourceDefinition definition, string ns, string name, Dictionary<string, string> query)
+    {
+        var body = await ReadObjectAsync(context).ConfigureAwait(false);
+        if (body is null || (string?)body["metadata"]?["name"] != name)
+        {
+            await WriteStatusAsync(context, 400, "BadRequest", $"the body must be an object named '{name}', as the URL").ConfigureAwait(false);
+            return;
+        }
+
+        await WriteAsync(context, definition, ns, name, body, query, create: false).ConfigureAwait(false);
+    }
+
+    private async Task WriteAsync(HttpContext context, ResourceDefinition definition, string ns, string name, JsonObject body, Dictionary<string, string> query, bool create)
+    {
+        var key = new ObjectKey(definition.Group, definition.Plural, ns, name);
+        var manager = query.GetValueOrDefault("fieldManager") is { Length: > 0 } m ? m : "unknown";
+        int status;
+        JsonObject response;
+        lock (_gate)
+        {
+            _objects.TryGetValue(key, out var existing);
+            var wantVersion = (string?)body["metadata"]?["resourceVersion"];
+            if (create && existing is not null)
+            {
+                (status, response) = (409, Status(409, "AlreadyExists", $"{definition.Plural}.{definition.Group} \"{name}\" already exists", definition, name));
+            }
+            else if (!create && existing is null)
+            {
+                (status, response) = (404, Status(404, "NotFound", $"{definition.Plural}.{definition.Group} \"{name}\" not found", definition, name));
+            }
+            else if (!create && wantVersion is not null && wantVersion != (string?)existing!.Object["metadata"]!["resourceVersion"])
+            {
+                (status, response) = (409, Status(409, "Conflict", $"Operation cannot be fulfilled on {definition.Plural}.{definition.Group} \"{name}\": the object has been modified; please apply your changes to the latest version and try again", definition, name));
+            }
+            else
+            {
+                var stored = (JsonObject)body.DeepClone();
+                stored["apiVersion"] = definition.Group + "/" + definition.Version;
+                stored["kind"] = definition.Kind;
+                if (definition.Namespaced)
+                    stored["metadata"]!["namespace"] = ns;
+                var managers = existing?.Managers.ToDictionary(p => p.Key, p => (Fields: new HashSet<string>(p.Value.Fields, StringComparer.Ordinal), p.Value.Operation), StringComparer.Ordinal)
+                    ?? new Dictionary<string, (HashSet<string> Fields, string Operation)>(StringComparer.Ordinal);
+                var fields = FieldPaths.Leaves(stored);
+                foreach (var other in managers.Values)
+                    other.Fields.ExceptWith(fields);
+                managers[manager] = (fields, "Update");
+                foreach (var empty in managers.Where(p => p.Value.Fields.Count == 0).Select(p => p.Key).ToList())
+                    managers.Remove(empty);
+                if (existing is not null)
+                    CopyServerFields(existing.Object, stored);
+                var specChanged = existing is null || !JsonNode.DeepEquals(existing.Object["spec"], stored["spec"]);
+                var next = new StoredObject(stored, managers);
+                Commit(key, next, existing is null ? "ADDED" : "MODIFIED", specChanged);
+                (status, response) = (existing is null ? 201 : 200, InVersion(next.Object, definition));
+            }
+        }
+
+        await WriteJsonAsync(context, status, response).ConfigureAwait(false);
+    }
+
+    private static async Task<JsonObject?> ReadObjectAsync(HttpContext context)
+    {
+        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
+        try
+        {
+            return JsonNode.Parse(await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false)) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private async Task DeleteAsync(HttpContext context, ResourceDefinition definition, string ns, string name)

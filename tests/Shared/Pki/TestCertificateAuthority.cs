@@ -11,7 +11,7 @@ namespace MeshInterop.Testing.Pki;
 /// </summary>
 public sealed class TestCertificateAuthority : IDisposable
 {
-    private static int s_serial;
+    private static int _serial;
 
     private TestCertificateAuthority(string trustDomain, X509Certificate2 certificate, AsymmetricAlgorithm key, TestCertificateAuthority? parent)
     {
@@ -61,7 +61,7 @@ public sealed class TestCertificateAuthority : IDisposable
     {
         options ??= new TestCaOptions();
         var key = CreateKey(options.Key);
-        var subject = new X500DistinguishedName(options.Subject ?? $"CN={trustDomain} Root CA {Interlocked.Increment(ref s_serial)}, O=SPIFFE");
+        var subject = new X500DistinguishedName(options.Subject ?? $"CN={trustDomain} Root CA {Interlocked.Increment(ref _serial)}, O=SPIFFE");
         var request = CreateRequest(subject, key);
         AddCaExtensions(request, key, options, trustDomain, issuer: null);
         var notBefore = options.NotBefore ?? Now.AddDays(-30);
@@ -76,7 +76,7 @@ public sealed class TestCertificateAuthority : IDisposable
         options ??= new TestCaOptions();
         trustDomain ??= TrustDomain;
         var key = CreateKey(options.Key);
-        var subject = new X500DistinguishedName(options.Subject ?? $"CN={trustDomain} Intermediate CA {Interlocked.Increment(ref s_serial)}, O=SPIFFE");
+        var subject = new X500DistinguishedName(options.Subject ?? $"CN={trustDomain} Intermediate CA {Interlocked.Increment(ref _serial)}, O=SPIFFE");
         var request = CreateRequest(subject, key);
         AddCaExtensions(request, key, options, trustDomain, issuer: this);
         var notBefore = options.NotBefore ?? Now.AddDays(-20);
@@ -215,6 +215,7 @@ public sealed class TestCertificateAuthority : IDisposable
         TestKeyType.EcdsaP256 => ECDsa.Create(ECCurve.NamedCurves.nistP256),
         TestKeyType.EcdsaP384 => ECDsa.Create(ECCurve.NamedCurves.nistP384),
         TestKeyType.Rsa2048 => RSA.Create(2048),
+        TestKeyType.EcdsaSecp256k1 => ECDsa.Create(ECCurve.CreateFromFriendlyName("secp256k1")),
         _ => throw new ArgumentOutOfRangeException(nameof(type)),
     };
 
@@ -247,7 +248,7 @@ public sealed class TestCertificateAuthority : IDisposable
 
     private static byte[] NextSerial()
     {
-        var serial = new BigInteger(Interlocked.Increment(ref s_serial)) + ((BigInteger)RandomNumberGenerator.GetInt32(1, int.MaxValue) << 32);
+        var serial = new BigInteger(Interlocked.Increment(ref _serial)) + ((BigInteger)RandomNumberGenerator.GetInt32(1, int.MaxValue) << 32);
         return serial.ToByteArray(isUnsigned: true, isBigEndian: true);
     }
 }

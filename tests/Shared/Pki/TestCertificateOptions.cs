@@ -8,6 +8,9 @@ public enum TestKeyType
     EcdsaP256,
     EcdsaP384,
     Rsa2048,
+
+    /// <summary>A curve SPIFFE verifiers must refuse (secp256k1).</summary>
+    EcdsaSecp256k1,
 }
 
 /// <summary>What a test signing certificate (root or intermediate) looks like; defaults are a conformant SPIFFE CA.</summary>

@@ -103,7 +103,8 @@ internal sealed class ChangeCollector
             cleared is null ? [] : [.. cleared]);
     }
 
-    private static int ConflictOrder(ImportConflict a, ImportConflict b)
+    /// <summary>Orders conflicts by peer, then key at that peer (ordinal).</summary>
+    internal static int ConflictOrder(ImportConflict a, ImportConflict b)
     {
         var byPeer = string.CompareOrdinal(a.Peer, b.Peer);
         return byPeer != 0 ? byPeer : a.RemoteKey.CompareTo(b.RemoteKey);

@@ -28,6 +28,12 @@ internal sealed class ImportRecord(string peer, CatalogEntry entry, DateTimeOffs
     /// <summary>Gets or sets the cached projection of <see cref="Entry"/> under its local name; reset whenever the entry or name changes.</summary>
     internal CatalogEntry? Projection { get; set; }
 
+    /// <summary>
+    /// Gets or sets the import of another local name that claimed this import's FQDN first, or <see langword="null"/>
+    /// when none did; a blocked import cannot be projected.
+    /// </summary>
+    internal ImportRecord? FqdnBlockedBy { get; set; }
+
     /// <summary>Gets or sets the current conflict of this import, mirrored in the view's conflict index.</summary>
     internal ImportConflict? Conflict { get; set; }
 

@@ -28,7 +28,6 @@ internal enum ConsulEdition
 internal sealed partial class ConsulHttpClient
 {
     private const string TokenHeader = "X-Consul-Token";
-    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json") { CharSet = "utf-8" };
 
     private readonly HttpClient _http;
     private readonly ConsulClientOptions _options;
@@ -164,6 +163,31 @@ internal sealed partial class ConsulHttpClient
         ReadAsync("/v1/health/service/{name}", "v1/health/service/" + Segment(service, nameof(service)), query,
             ConsulJsonContext.Default.ListServiceEntry, absentOn404: false, cancellationToken)!;
 
+    // ---- cluster peering views -------------------------------------------------------------------------------------
+
+    /// <summary>Reads <c>/v1/exported-services</c> (needs <c>mesh:read</c>); null on servers that do not have the route (404), which then read the config entry.</summary>
+    public async Task<QueryResult<List<ResolvedExportedService>?>> GetExportedServicesAsync(ConsulQuery query, CancellationToken cancellationToken) =>
+        await ReadAsync("/v1/exported-services", "v1/exported-services", query, ConsulJsonContext.Default.ListResolvedExportedService, absentOn404: true, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Reads <c>/v1/imported-services</c>, accepting both shapes: CE answers an array, Enterprise an object with
+    /// <c>ImportedServices</c>; the first JSON token decides.
+    /// </summary>
+    public async Task<QueryResult<List<ImportedService>>> GetImportedServicesAsync(ConsulQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var (pathAndQuery, wait) = AppendQuery("v1/imported-services", query);
+        var answer = await SendAsync(HttpMethod.Get, "/v1/imported-services", pathAndQuery, null, false, wait, namespaced: true, cancellationToken, query.Namespace).ConfigureAwait(false);
+        EnsureSuccess(answer, isWrite: false);
+        var first = answer.Body.Span.TrimStart(" \t\r\n"u8);
+        var services = first.IsEmpty || first[0] == (byte)'n'
+            ? []
+            : first[0] == (byte)'['
+                ? Deserialize(answer, ConsulJsonContext.Default.ListImportedService, "GET /v1/imported-services") ?? []
+                : Deserialize(answer, ConsulJsonContext.Default.ImportedServicesEnvelope, "GET /v1/imported-services")?.ImportedServices ?? [];
+        return new QueryResult<List<ImportedService>>(services, answer.Meta, HashBody(answer.Body.Span));
+    }
+
     // ---- config entries ----------------------------------------------------------------------------------------------
 
     /// <summary>Reads one config entry; a 404 (<c>Config entry not found</c>) means absent and gives a null value, not an exception.</summary>
@@ -279,9 +303,7 @@ internal sealed partial class ConsulHttpClient
             Add("release", release);
         }
 
-        var content = new ByteArrayContent(value.ToArray());
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        return await WriteBoolAsync(HttpMethod.Put, "/v1/kv/{key}", query.ToString(), content, cancellationToken).ConfigureAwait(false);
+        return await WriteBoolAsync(HttpMethod.Put, "/v1/kv/{key}", query.ToString(), new RequestBody(value.ToArray(), "application/octet-stream"), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<bool> DeleteKeyAsync(string key, ulong? cas, CancellationToken cancellationToken)
@@ -343,7 +365,7 @@ internal sealed partial class ConsulHttpClient
         return new QueryResult<T?>(value, answer.Meta, HashBody(answer.Body.Span));
     }
 
-    private async Task<bool> WriteBoolAsync(HttpMethod method, string route, string path, HttpContent? content, CancellationToken cancellationToken)
+    private async Task<bool> WriteBoolAsync(HttpMethod method, string route, string path, RequestBody? content, CancellationToken cancellationToken)
     {
         var answer = await SendAsync(method, route, path, content, true, null, namespaced: true, cancellationToken).ConfigureAwait(false);
         EnsureSuccess(answer, isWrite: true);
@@ -404,6 +426,11 @@ internal sealed partial class ConsulHttpClient
             Add("filter", filter);
         }
 
+        if (query.Peer is { } peer)
+        {
+            Add("peer", peer);
+        }
+
         return (builder.ToString(), wait);
     }
 
@@ -415,7 +442,7 @@ internal sealed partial class ConsulHttpClient
         public string Operation => Method + " " + Route;
     }
 
-    private async Task<Answer> SendAsync(HttpMethod method, string route, string pathAndQuery, HttpContent? content, bool isWrite,
+    private async Task<Answer> SendAsync(HttpMethod method, string route, string pathAndQuery, RequestBody? content, bool isWrite,
         TimeSpan? wait, bool namespaced, CancellationToken cancellationToken, string? namespaceOverride = null)
     {
         var operation = method.Method + " " + route;
@@ -441,7 +468,7 @@ internal sealed partial class ConsulHttpClient
         }
     }
 
-    private async Task<Answer> SendOnceAsync(HttpMethod method, string route, string operation, string pathAndQuery, HttpContent? content,
+    private async Task<Answer> SendOnceAsync(HttpMethod method, string route, string operation, string pathAndQuery, RequestBody? content,
         bool isWrite, TimeSpan deadline, CancellationToken cancellationToken)
     {
         using var activity = ConsulActivity.Source.StartActivity("MeshInterop.Consul.Request", ActivityKind.Client);
@@ -454,7 +481,14 @@ internal sealed partial class ConsulHttpClient
         var started = _timeProvider.GetTimestamp();
         using var deadlineSource = new CancellationTokenSource(deadline, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadlineSource.Token);
-        using var request = new HttpRequestMessage(method, new Uri(_baseAddress, pathAndQuery)) { Content = content };
+        // A fresh content per attempt: the request disposes its content, and a retry with a rotated token resends the body.
+        using var request = new HttpRequestMessage(method, new Uri(_baseAddress, pathAndQuery));
+        if (content is { } payload)
+        {
+            request.Content = new ByteArrayContent(payload.Bytes);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue(payload.MediaType) { CharSet = payload.MediaType == "application/json" ? "utf-8" : null };
+        }
+
         var token = CurrentToken();
         if (token is not null)
         {
@@ -585,12 +619,11 @@ internal sealed partial class ConsulHttpClient
         }
     }
 
-    private static ByteArrayContent Serialize<T>(T value, JsonTypeInfo<T> typeInfo)
-    {
-        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(value, typeInfo));
-        content.Headers.ContentType = JsonContentType;
-        return content;
-    }
+    private static RequestBody Serialize<T>(T value, JsonTypeInfo<T> typeInfo) =>
+        new(JsonSerializer.SerializeToUtf8Bytes(value, typeInfo), "application/json");
+
+    /// <summary>A request body kept as bytes, so that each attempt gets its own content.</summary>
+    private readonly record struct RequestBody(byte[] Bytes, string MediaType);
 
     private static string HashBody(ReadOnlySpan<byte> body) => Convert.ToHexString(SHA256.HashData(body));
 

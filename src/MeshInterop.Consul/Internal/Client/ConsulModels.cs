@@ -300,6 +300,46 @@ internal sealed class SessionInfo
     public ulong ModifyIndex { get; init; }
 }
 
+/// <summary>One element of <c>/v1/exported-services</c>: a service and the peers it is exported to.</summary>
+internal sealed class ResolvedExportedService
+{
+    public string Service { get; init; } = string.Empty;
+
+    public string? Namespace { get; init; }
+
+    public string? Partition { get; init; }
+
+    public ExportedConsumers? Consumers { get; init; }
+}
+
+internal sealed class ExportedConsumers
+{
+    public List<string>? Peers { get; init; }
+
+    public List<string>? Partitions { get; init; }
+}
+
+/// <summary>One imported service; CE answers a bare array of these, Enterprise wraps them in <see cref="ImportedServicesEnvelope"/>.</summary>
+internal sealed class ImportedService
+{
+    public string Service { get; init; } = string.Empty;
+
+    public string? Namespace { get; init; }
+
+    public string? Partition { get; init; }
+
+    public string? SourcePeer { get; init; }
+
+    public string? SourcePartition { get; init; }
+}
+
+internal sealed class ImportedServicesEnvelope
+{
+    public string? Partition { get; init; }
+
+    public List<ImportedService>? ImportedServices { get; init; }
+}
+
 internal sealed class TxnOp
 {
     public TxnKvOp? KV { get; init; }
@@ -394,5 +434,8 @@ internal sealed class TxnErrorBody
 [JsonSerializable(typeof(List<SessionInfo>))]
 [JsonSerializable(typeof(List<TxnOp>))]
 [JsonSerializable(typeof(TxnResponse))]
+[JsonSerializable(typeof(List<ResolvedExportedService>))]
+[JsonSerializable(typeof(List<ImportedService>))]
+[JsonSerializable(typeof(ImportedServicesEnvelope))]
 [JsonSerializable(typeof(bool))]
 internal sealed partial class ConsulJsonContext : JsonSerializerContext;

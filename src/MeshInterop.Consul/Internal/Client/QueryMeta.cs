@@ -102,4 +102,7 @@ internal sealed record ConsulQuery
 
     /// <summary>Gets an Enterprise namespace that overrides the configured one (<c>*</c> on list endpoints); never sent on CE.</summary>
     public string? Namespace { get; init; }
+
+    /// <summary>Gets a cluster peer whose separate, peer-scoped catalog is read (<c>?peer=</c>); for diagnostics only, never re-exported.</summary>
+    public string? Peer { get; init; }
 }

@@ -247,8 +247,9 @@ internal sealed partial class ConsulExportSource : ICatalogSource
             {
                 // "*" exports every service of its namespace; on CE (and for the configured namespace) that is the service list.
                 var names = string.Equals(name, "*", StringComparison.Ordinal) ? catalogNames : [name];
-                foreach (var each in names)
+                foreach (var each in names.Where(n => !string.Equals(n, "consul", StringComparison.Ordinal)))
                 {
+                    // Consul's own "consul" service cannot be exported (Consul issue #21624), even when named explicitly.
                     var target = new ExportTarget(each, ns, ByConfigEntry: true);
                     targets[target.Id] = target;
                 }

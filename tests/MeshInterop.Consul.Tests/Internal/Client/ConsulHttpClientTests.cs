@@ -165,9 +165,15 @@ public sealed class ConsulHttpClientTests : IAsyncLifetime
             await File.WriteAllTextAsync(tokenFile, "new-token\n", ct);
 
             var services = await rotating.Client.GetServicesAsync(ConsulQuery.Default, ct);
+            _server.AddToken("newer-token", "accessor-newer", AclRule.NodePrefix(string.Empty, AclLevel.Write), AclRule.ServicePrefix(string.Empty, AclLevel.Write));
+            await File.WriteAllTextAsync(tokenFile, "newer-token\n", ct);
+            _server.RemoveToken("new-token");
+            var registered = await rotating.Client.RegisterAsync(Registration("n1", "orders", "orders-1"), ct);
 
+            Assert.True(registered);
             Assert.Contains("consul", services.Value.Keys);
             Assert.Equal(["old-token", "new-token"], _server.Requests.Where(r => r.Path == "/v1/catalog/services").Skip(1).Select(r => r.TokenHeader));
+            Assert.Equal(["new-token", "newer-token"], _server.Requests.Where(r => r.Path == "/v1/catalog/register").Select(r => r.TokenHeader));
             Assert.Contains(rotating.Logger.Collector.GetSnapshot(), r => r.Id.Name == "TokenReloaded");
         }
         finally
@@ -380,5 +386,56 @@ public sealed class ConsulHttpClientTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<ConsulBadRequestException>(() =>
             Client.GetHealthServiceAsync("orders", new ConsulQuery { Filter = "Service.Port > 80" }, TestContext.Current.CancellationToken));
         Assert.Equal(ConsulRetryClass.Bug, error.RetryClass);
+    }
+
+    [Theory]
+    [InlineData(DoubleEdition.Community)]
+    [InlineData(DoubleEdition.Enterprise)]
+    public async Task PeeredServices_LiveInTheirOwnStore_AndBothImportedShapesDecode(DoubleEdition edition)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        _server.Edition = edition;
+        using var client = ConsulTestClient.Create(_server.Address, _time);
+        await client.Client.DetectEditionAsync(ct);
+        _server.AddPeeredInstance("west-dc", "west-node-1", "billing-1", "billing", 9090, "warning");
+
+        var local = await client.Client.GetHealthServiceAsync("billing", ConsulQuery.Default, ct);
+        var peered = await client.Client.GetHealthServiceAsync("billing", new ConsulQuery { Peer = "west-dc" }, ct);
+        var imported = await client.Client.GetImportedServicesAsync(ConsulQuery.Default, ct);
+
+        Assert.Empty(local.Value);
+        var entry = Assert.Single(peered.Value);
+        Assert.Equal(("west-dc", "west-dc"), (entry.Service!.PeerName, entry.Node!.PeerName));
+        Assert.Equal("billing-1:overall-check", Assert.Single(entry.Checks!).CheckID);
+        var service = Assert.Single(imported.Value);
+        Assert.Equal(("billing", "west-dc"), (service.Service, service.SourcePeer));
+        Assert.Equal(edition == DoubleEdition.Enterprise ? "default" : null, service.Partition);
+    }
+
+    [Fact]
+    public async Task ExportedServicesView_ResolvesWildcardAndConsumers()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await Client.RegisterAsync(Registration("n1", "billing", "billing-1"), ct);
+        await Client.RegisterAsync(Registration("n1", "orders", "orders-1"), ct);
+        await Client.SetConfigEntryAsync(new ConfigEntry
+        {
+            Kind = "exported-services",
+            Name = "default",
+            Fields = new()
+            {
+                ["Services"] = System.Text.Json.JsonSerializer.SerializeToElement(new object[]
+                {
+                    new { Name = "billing", Consumers = new[] { new { Peer = "meshinterop-emea" } } },
+                    new { Name = "*", Consumers = new[] { new { Peer = "west-dc" } } },
+                }),
+            },
+        }, cas: null, ct);
+
+        var view = await Client.GetExportedServicesAsync(ConsulQuery.Default, ct);
+
+        Assert.Equal(["billing", "orders"], view.Value!.Select(v => v.Service));
+        Assert.Equal(["meshinterop-emea", "west-dc"], view.Value![0].Consumers!.Peers);
+        Assert.Equal(["west-dc"], view.Value![1].Consumers!.Peers);
     }
 }
