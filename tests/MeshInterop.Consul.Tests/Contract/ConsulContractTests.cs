@@ -394,6 +394,24 @@ public abstract class ConsulContractTests<TFixture>(TFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task ConnectCaRoots_GiveTheMeshTrustDomain()
+    {
+        QueryResult<CaRoots> roots;
+        try
+        {
+            roots = await Client.GetCaRootsAsync(ConsulQuery.Default, Ct);
+        }
+        catch (ConsulServerException ex)
+        {
+            Assert.Skip("Connect is not enabled on this server: " + ex.ServerMessage);
+            throw;
+        }
+
+        Assert.EndsWith(".consul", roots.Value.TrustDomain, StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty(roots.Value.ActiveRootID));
+    }
+
+    [Fact]
     public async Task Kv_CasAndDelete_FollowConsulSemantics()
     {
         var key = Fixture.Prefix + "kv/a";

@@ -74,6 +74,7 @@ internal sealed partial class ConsulExportSource : ICatalogSource
         var datacenter = self.Config?.Datacenter is { Length: > 0 } dc ? dc : "dc1";
         var edition = _client.Edition ?? await _client.DetectEditionAsync(cancellationToken).ConfigureAwait(false);
         var partition = edition == ConsulEdition.Enterprise ? _client.Options.Partition : null;
+        var trustDomain = _options.TrustDomain ?? await ReadTrustDomainAsync(cancellationToken).ConfigureAwait(false);
 
         using var stopAll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var events = Channel.CreateUnbounded<ExportEvent>(new UnboundedChannelOptions { SingleReader = true });
@@ -172,7 +173,7 @@ internal sealed partial class ConsulExportSource : ICatalogSource
                 {
                     if (rebuildAll || !initialSent || changedTargets.Contains(id) || !built.ContainsKey(id))
                     {
-                        built[id] = ConsulExportMapper.Build(watch.Target, watch.Entries!, gateways, _options, datacenter, partition);
+                        built[id] = ConsulExportMapper.Build(watch.Target, watch.Entries!, gateways, _options, datacenter, partition, trustDomain);
                     }
                 }
 
@@ -233,6 +234,28 @@ internal sealed partial class ConsulExportSource : ICatalogSource
                 watch.Stop.Dispose();
             }
         }
+    }
+
+    /// <summary>Reads the mesh trust domain from the Connect CA; without Connect (or on any failure) entries carry no SNI and no SAN.</summary>
+    private async Task<string?> ReadTrustDomainAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var roots = await _client.GetCaRootsAsync(new ConsulQuery { Consistency = ConsulConsistency.Stale }, cancellationToken).ConfigureAwait(false);
+            if (roots.Value.TrustDomain is { Length: > 0 } trustDomain && MeshInterop.Catalog.Validation.DnsNames.IsDns1123Subdomain(trustDomain))
+            {
+                Log.TrustDomainRead(_logger, trustDomain);
+                return trustDomain;
+            }
+        }
+        catch (ConsulException ex)
+        {
+            Log.TrustDomainUnavailable(_logger, ex);
+            return null;
+        }
+
+        Log.TrustDomainUnavailable(_logger, null);
+        return null;
     }
 
     /// <summary>Starts watches for newly selected services and stops those no longer selected.</summary>

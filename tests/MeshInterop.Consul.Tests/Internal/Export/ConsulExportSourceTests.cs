@@ -123,6 +123,33 @@ public sealed class ConsulExportSourceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WatchAsync_WithoutConfiguredTrustDomain_ReadsItFromTheConnectCa()
+    {
+        await RegisterAsync("app-01", "billing", "billing-1", 9090);
+        await ExportAsync("billing");
+        await using var updates = new Updates(Source(o => o.TrustDomain = null).WatchAsync(TestContext.Current.CancellationToken));
+
+        var billing = Assert.Single((await updates.NextAsync()).Upserts);
+
+        Assert.Equal("billing.default.dc1.internal.11111111-2222-3333-4444-555555555555.consul", billing.Sni);
+    }
+
+    [Fact]
+    public async Task WatchAsync_ConnectOff_ExportsWithoutSniOrSan()
+    {
+        _server.ConnectTrustDomain = null;
+        await RegisterAsync("app-01", "billing", "billing-1", 9090);
+        await ExportAsync("billing");
+        await using var updates = new Updates(Source(o => o.TrustDomain = null).WatchAsync(TestContext.Current.CancellationToken));
+
+        var billing = Assert.Single((await updates.NextAsync()).Upserts);
+
+        Assert.Equal(string.Empty, billing.Sni);
+        Assert.Empty(billing.SubjectAlternativeNames);
+        Assert.Contains(_logger.Collector.GetSnapshot(), r => r.Id.Name == "TrustDomainUnavailable");
+    }
+
+    [Fact]
     public async Task WatchAsync_ImportedInstances_AreNeverExported()
     {
         await RegisterAsync("app-01", "billing", "billing-1", 9090);
