@@ -204,7 +204,17 @@ public sealed class CatalogSnapshot : IReadOnlyCollection<CatalogEntry>
             ArgumentNullException.ThrowIfNull(entry, paramName);
         }
 
-        Array.Sort(sorted, static (a, b) => a.Key.CompareTo(b.Key));
+        var ordered = true;
+        for (var i = 1; i < sorted.Length && ordered; i++)
+        {
+            ordered = sorted[i - 1].Key < sorted[i].Key;
+        }
+
+        if (!ordered)
+        {
+            Array.Sort(sorted, static (a, b) => a.Key.CompareTo(b.Key));
+        }
+
         for (var i = 1; i < sorted.Length; i++)
         {
             if (sorted[i].Key == sorted[i - 1].Key)
