@@ -14,10 +14,14 @@ using MeshInterop.Identity.X509;
 using MeshInterop.Protocol;
 using MeshInterop.Protocol.Consumer;
 using MeshInterop.Protocol.Owner;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace MeshInterop.Samples.FederationDemo;
 

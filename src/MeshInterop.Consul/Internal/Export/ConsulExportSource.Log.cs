@@ -25,5 +25,8 @@ internal sealed partial class ConsulExportSource
 
         [LoggerMessage(3206, LogLevel.Warning, "Consul Connect trust domain is unavailable (Connect off or the CA unreadable); exported entries carry no SNI and no SAN. Set TrustDomain to override.", EventName = nameof(TrustDomainUnavailable))]
         public static partial void TrustDomainUnavailable(ILogger logger, Exception? exception);
+
+        [LoggerMessage(3207, LogLevel.Warning, "Consul service '{Service}' is not exported in its current form, which the catalog rejects: {Problems}", EventName = nameof(EntryRejected))]
+        public static partial void EntryRejected(ILogger logger, string service, string problems);
     }
 }

@@ -25,6 +25,7 @@ internal sealed partial class ConsulExportSource : ICatalogSource
     private readonly ConsulMetrics _metrics;
     private readonly ILogger _logger;
     private readonly ImmutableArray<GatewayAddress> _configuredGateways;
+    private readonly MeshInterop.Catalog.Validation.CatalogEntryValidator _validator = new();
 
     public ConsulExportSource(ConsulHttpClient client, ConsulExportOptions options, ConsulMetrics metrics, ILogger<ConsulExportSource> logger)
     {
@@ -173,7 +174,8 @@ internal sealed partial class ConsulExportSource : ICatalogSource
                 {
                     if (rebuildAll || !initialSent || changedTargets.Contains(id) || !built.ContainsKey(id))
                     {
-                        built[id] = ConsulExportMapper.Build(watch.Target, watch.Entries!, gateways, _options, datacenter, partition, trustDomain);
+                        built[id] = Validated(ConsulExportMapper.Build(watch.Target, watch.Entries!, gateways, _options, datacenter, partition, trustDomain),
+                            built.GetValueOrDefault(id));
                     }
                 }
 
@@ -234,6 +236,27 @@ internal sealed partial class ConsulExportSource : ICatalogSource
                 watch.Stop.Dispose();
             }
         }
+    }
+
+    /// <summary>
+    /// An entry that fails the catalog's validation (a malformed address, a service over the size limits) is never sent:
+    /// the last valid version of it stays in place, and the problem is logged with every field path.
+    /// </summary>
+    private CatalogEntry? Validated(CatalogEntry? entry, CatalogEntry? lastValid)
+    {
+        if (entry is null)
+        {
+            return null;
+        }
+
+        var result = _validator.Validate(entry);
+        if (result.IsValid)
+        {
+            return entry;
+        }
+
+        Log.EntryRejected(_logger, entry.Key.Name, result.ToString());
+        return lastValid;
     }
 
     /// <summary>Reads the mesh trust domain from the Connect CA; without Connect (or on any failure) entries carry no SNI and no SAN.</summary>
