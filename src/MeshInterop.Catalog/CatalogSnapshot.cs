@@ -106,7 +106,18 @@ public sealed class CatalogSnapshot : IReadOnlyCollection<CatalogEntry>
             return this;
         }
 
-        writes.Sort(static (a, b) => a.Key.CompareTo(b.Key) is var c && c != 0 ? c : a.Order.CompareTo(b.Order));
+        // Writers usually pass keys in order already (the import view, a diff); checking costs one pass, sorting more.
+        var ordered = true;
+        for (var i = 1; i < writes.Count && ordered; i++)
+        {
+            ordered = writes[i - 1].Key < writes[i].Key;
+        }
+
+        if (!ordered)
+        {
+            writes.Sort(static (a, b) => a.Key.CompareTo(b.Key) is var c && c != 0 ? c : a.Order.CompareTo(b.Order));
+        }
+
         var final = new EntryWrite[writes.Count];
         var count = 0;
         for (var i = 0; i < writes.Count; i++)
@@ -193,7 +204,17 @@ public sealed class CatalogSnapshot : IReadOnlyCollection<CatalogEntry>
             ArgumentNullException.ThrowIfNull(entry, paramName);
         }
 
-        Array.Sort(sorted, static (a, b) => a.Key.CompareTo(b.Key));
+        var ordered = true;
+        for (var i = 1; i < sorted.Length && ordered; i++)
+        {
+            ordered = sorted[i - 1].Key < sorted[i].Key;
+        }
+
+        if (!ordered)
+        {
+            Array.Sort(sorted, static (a, b) => a.Key.CompareTo(b.Key));
+        }
+
         for (var i = 1; i < sorted.Length; i++)
         {
             if (sorted[i].Key == sorted[i - 1].Key)

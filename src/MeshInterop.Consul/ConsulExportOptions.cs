@@ -36,7 +36,7 @@ public sealed class ConsulExportOptions
     /// Gets or sets the trust domain of the datacenter's Connect CA (<c>&lt;cluster-id&gt;.consul</c>), from which SNI values and SPIFFE SANs
     /// are derived as Consul's mesh gateways expect them.
     /// </summary>
-    /// <value>The default value is <see langword="null"/>: exported entries carry no SNI and no SAN.</value>
+    /// <value>The default value is <see langword="null"/>: it is read from <c>/v1/connect/ca/roots</c>; without Connect, exported entries carry no SNI and no SAN.</value>
     public string? TrustDomain { get; set; }
 
     /// <summary>

@@ -91,4 +91,14 @@ public sealed class CatalogSnapshotTests
 
         Assert.Equal("upserts", ex.ParamName);
     }
+
+    [Fact]
+    public void Find_PresentAndAbsentKeys()
+    {
+        var snapshot = CatalogSnapshot.Create([Entry("a")]);
+
+        Assert.Equal("a", snapshot.Find(new ServiceKey("a"))?.Name);
+        Assert.Null(snapshot.Find(new ServiceKey("b")));
+        Assert.Equal([new ServiceKey("a")], snapshot.Keys);
+    }
 }

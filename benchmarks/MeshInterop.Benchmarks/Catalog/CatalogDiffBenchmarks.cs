@@ -9,6 +9,8 @@ namespace MeshInterop.Benchmarks.Catalog;
 /// changes); unrelated snapshots 20 ms or less (key-ordered merge, content hash first).
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class CatalogDiffBenchmarks
 {
     private CatalogSnapshot _before = null!;

@@ -10,6 +10,8 @@ namespace MeshInterop.Benchmarks.Catalog;
 /// the log; the benchmark itself times building a snapshot from ready entries.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class CatalogMemoryBenchmarks
 {
     private CatalogEntry[] _entries = null!;

@@ -8,6 +8,8 @@ namespace MeshInterop.Benchmarks.Catalog;
 /// Target: 1 ms or less. Batches alternate between two versions, so every invocation changes 1,000 entries.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class CatalogStoreBenchmarks
 {
     private readonly CatalogStore _store = new();

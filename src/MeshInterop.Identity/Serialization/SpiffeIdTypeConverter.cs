@@ -23,6 +23,14 @@ public sealed class SpiffeIdTypeConverter : TypeConverter
         => value is string text ? SpiffeId.Parse(text) : base.ConvertFrom(context, culture, value);
 
     /// <inheritdoc/>
+    /// <exception cref="ArgumentException"><paramref name="value"/> is <c>default(SpiffeId)</c>.</exception>
     public override object? ConvertTo(ITypeDescriptorContext? context, CultureInfo? culture, object? value, Type destinationType)
-        => destinationType == typeof(string) && value is SpiffeId id ? id.ToString() : base.ConvertTo(context, culture, value, destinationType);
+    {
+        if (destinationType == typeof(string) && value is SpiffeId id)
+        {
+            return id.IsEmpty ? throw new ArgumentException("default(SpiffeId) cannot be converted.", nameof(value)) : id.ToString();
+        }
+
+        return base.ConvertTo(context, culture, value, destinationType);
+    }
 }

@@ -23,6 +23,14 @@ public sealed class TrustDomainTypeConverter : TypeConverter
         => value is string text ? TrustDomain.Parse(text) : base.ConvertFrom(context, culture, value);
 
     /// <inheritdoc/>
+    /// <exception cref="ArgumentException"><paramref name="value"/> is <c>default(TrustDomain)</c>.</exception>
     public override object? ConvertTo(ITypeDescriptorContext? context, CultureInfo? culture, object? value, Type destinationType)
-        => destinationType == typeof(string) && value is TrustDomain trustDomain ? trustDomain.ToString() : base.ConvertTo(context, culture, value, destinationType);
+    {
+        if (destinationType == typeof(string) && value is TrustDomain trustDomain)
+        {
+            return trustDomain.IsEmpty ? throw new ArgumentException("default(TrustDomain) cannot be converted.", nameof(value)) : trustDomain.ToString();
+        }
+
+        return base.ConvertTo(context, culture, value, destinationType);
+    }
 }

@@ -199,7 +199,8 @@ public sealed partial class HamletConsumer : IAsyncDisposable
         var settings = new ConsumerSessionSettings
         {
             Peer = _options.PeerName,
-            ResourceVersion = _options.ResourceVersion,
+            ResourceVersion = _options.ResourceVersion
+                ?? (_options.Envelope == HamletEnvelope.V1Alpha2 ? HamletResourceVersion.V1Alpha2 : HamletResourceVersion.V1Alpha1),
             Window = _options.Window,
             Context = _options.Context,
             Validation = new CatalogValidationOptions { Mode = _options.Validation },

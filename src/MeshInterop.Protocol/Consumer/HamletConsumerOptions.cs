@@ -17,8 +17,11 @@ public sealed class HamletConsumerOptions
     public HamletEnvelope Envelope { get; set; } = HamletEnvelope.V1Alpha1;
 
     /// <summary>Gets or sets the resource version to subscribe to.</summary>
-    /// <value>The default value is <see cref="HamletResourceVersion.V1Alpha2"/>.</value>
-    public HamletResourceVersion ResourceVersion { get; set; } = HamletResourceVersion.V1Alpha2;
+    /// <value>
+    /// The default value is <see langword="null"/>: the envelope's own version (v1alpha1 resources on the v1alpha1
+    /// envelope, v1alpha2 on v1alpha2), which is what every owner serves by default (protocol reference 2.8).
+    /// </value>
+    public HamletResourceVersion? ResourceVersion { get; set; }
 
     /// <summary>
     /// Gets or sets how many responses the owner may send before their answers (the <c>x-meshinterop-window</c>

@@ -274,4 +274,12 @@ public sealed class CatalogEntryValidatorTests
 
         Assert.True(validator.Validate(Valid() with { Name = string.Empty }).IsValid);
     }
+
+    [Fact]
+    public void Validate_DefaultEndpointValue_ReportsAddressAndPort()
+    {
+        var entry = Valid() with { Endpoints = [default] };
+
+        Assert.Equal(["endpoints[0].address", "endpoints[0].port"], Paths(Lenient.Validate(entry)));
+    }
 }

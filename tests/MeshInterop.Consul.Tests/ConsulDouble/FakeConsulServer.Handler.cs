@@ -268,6 +268,12 @@ public sealed partial class FakeConsulServer
             case "health" when action == "service":
                 Only(r, "GET");
                 return ReadAsync(r, () => HealthService(r, Required(r, 3, "Missing service name")), dropWhenParked);
+            case "connect" when action == "ca" && s.Length == 4 && s[3] == "roots":
+                Only(r, "GET");
+                return ConnectTrustDomain is { } trustDomain
+                    ? ReadAsync(r, () => new ReadResult(Store.TableIndexes[ConsulDoubleStore.ConfigTable], 200,
+                        new JsonObject { ["ActiveRootID"] = "c7:bd:55:4b", ["TrustDomain"] = trustDomain, ["Roots"] = new JsonArray() }.ToJsonString(), Filtered: false), dropWhenParked)
+                    : throw new DoubleErrorException(500, "Connect must be enabled in order to use this endpoint");
             case "exported-services" when s.Length == 2:
                 Only(r, "GET");
                 return ReadAsync(r, () => ExportedServices(r), dropWhenParked);

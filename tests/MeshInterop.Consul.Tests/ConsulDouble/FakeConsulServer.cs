@@ -62,6 +62,9 @@ public sealed partial class FakeConsulServer : IAsyncDisposable
     /// <summary>Gets or sets the rules of the anonymous token (used when a request has no token).</summary>
     public IReadOnlyList<AclRule> AnonymousRules { get; set; } = [];
 
+    /// <summary>Gets or sets the Connect CA trust domain served by <c>/v1/connect/ca/roots</c>; null plays a server with Connect off (500).</summary>
+    public string? ConnectTrustDomain { get; set; } = "11111111-2222-3333-4444-555555555555.consul";
+
     /// <summary>Gets or sets after how many <see cref="RunAntiEntropy"/> ticks services written through the catalog onto agent nodes vanish (fault f).</summary>
     public int AntiEntropyTicks { get; set; } = 1;
 

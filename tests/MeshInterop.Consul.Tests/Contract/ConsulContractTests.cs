@@ -147,6 +147,21 @@ public abstract class ConsulContractTests<TFixture>(TFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task BlockingQuery_OnMissingService_WakesOnUnrelatedWriteWithEmptyBody()
+    {
+        // Consul issue #3712: a watch on a name with no instances follows the whole table, so unrelated writes wake it.
+        var missing = await Client.GetHealthServiceAsync(Fixture.Name("never-registered"), ConsulQuery.Default, Ct);
+        var blocked = Client.GetHealthServiceAsync(Fixture.Name("never-registered"), new ConsulQuery { Index = missing.Meta.LastIndex, Wait = TimeSpan.FromSeconds(30) }, Ct);
+        await RegisterAsync(Fixture.Name("node-u"), Fixture.Name("unrelated"), Fixture.Name("unrelated") + "-1", 9000);
+
+        var woken = await blocked;
+
+        Assert.True(woken.Meta.LastIndex > missing.Meta.LastIndex);
+        Assert.Empty(woken.Value);
+        Assert.Equal(missing.BodyHash, woken.BodyHash);
+    }
+
+    [Fact]
     public async Task BlockingQuery_WaitElapses_ReturnsSameIndexAndUnchangedBody()
     {
         var service = Fixture.Name("quiet");
@@ -376,6 +391,24 @@ public abstract class ConsulContractTests<TFixture>(TFixture fixture) : IClassFi
             var stored = await Client.GetConfigEntryAsync("exported-services", "default", ConsulQuery.Default, CancellationToken.None);
             await Client.DeleteConfigEntryAsync("exported-services", "default", stored.Value!.ModifyIndex, CancellationToken.None);
         }
+    }
+
+    [Fact]
+    public async Task ConnectCaRoots_GiveTheMeshTrustDomain()
+    {
+        QueryResult<CaRoots> roots;
+        try
+        {
+            roots = await Client.GetCaRootsAsync(ConsulQuery.Default, Ct);
+        }
+        catch (ConsulServerException ex)
+        {
+            Assert.Skip("Connect is not enabled on this server: " + ex.ServerMessage);
+            throw;
+        }
+
+        Assert.EndsWith(".consul", roots.Value.TrustDomain, StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty(roots.Value.ActiveRootID));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using MeshInterop.Catalog;
 using MeshInterop.Catalog.Import;
 using MeshInterop.Catalog.Naming;
 using MeshInterop.Catalog.Resync;
+using MeshInterop.Catalog.Validation;
 using MeshInterop.Identity.Authorization;
 using MeshInterop.Identity.Tls;
 using MeshInterop.Identity.X509;
@@ -38,6 +39,9 @@ internal sealed class ConsumerSide : IAsyncDisposable
         _channel = GrpcChannel.ForAddress(owner, new GrpcChannelOptions { HttpHandler = tls.CreateHttpHandler(HamletConsumerChannel.ConfigureKeepAlive) });
         options ??= new HamletConsumerOptions();
         options.PeerName = PeerName;
+
+        // Unless a test says otherwise, subscribe to v1alpha2 resources, which carry everything the catalog holds.
+        options.ResourceVersion ??= HamletResourceVersion.V1Alpha2;
         Consumer = new HamletConsumer(options, _channel.CreateCallInvoker(), Handler, time);
         Consumer.StatusChanged += (_, _) => Notify();
     }

@@ -36,6 +36,23 @@ public sealed class HamletStreamTests
     }
 
     [Fact]
+    public async Task snapshot_v1alpha1_resources_on_the_v1alpha1_envelope()
+    {
+        await using var owner = await OwnerServer.StartAsync();
+        owner.Store.Local.Publish(SampleServices.Many(5));
+        await using var plain = new ConsumerSide(owner.Address, new HamletConsumerOptions { ResourceVersion = HamletResourceVersion.V1Alpha1 });
+
+        await plain.StartAsync();
+
+        // v1alpha1 has no instances: what it carries arrives, keyed by the SNI (id).
+        await plain.WaitUntilAsync(side => side.Imports.Count == 5);
+        var imported = plain.Imports[new ServiceKey("svc0003.owner.example")];
+        Assert.Equal("svc0003.owner.example", imported.Fqdn);
+        Assert.Equal(["spiffe://owner.example/ns/default/sa/svc0003"], imported.SubjectAlternativeNames);
+        Assert.Equal(["HTTP"], imported.Protocols);
+    }
+
+    [Fact]
     public async Task update_create_update_delete_reach_the_consumer()
     {
         await using var owner = await OwnerServer.StartAsync(OwnerServer.ServingV1Alpha2OnBothEnvelopes());

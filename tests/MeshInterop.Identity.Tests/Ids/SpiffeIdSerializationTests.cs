@@ -58,7 +58,12 @@ public sealed class SpiffeIdSerializationTests
         Assert.Equal(SpiffeId.Parse("spiffe://example.org/x"), converter.ConvertFromInvariantString("spiffe://example.org/x"));
         Assert.Equal("spiffe://example.org/x", converter.ConvertTo(null, CultureInfo.InvariantCulture, SpiffeId.Parse("spiffe://example.org/x"), typeof(string)));
         Assert.Throws<SpiffeIdFormatException>(() => converter.ConvertFromInvariantString("spiffe://example.org/x/"));
-        Assert.IsType<TrustDomainTypeConverter>(TypeDescriptor.GetConverter(typeof(TrustDomain)));
+        Assert.Throws<ArgumentException>(() => converter.ConvertTo(null, CultureInfo.InvariantCulture, default(SpiffeId), typeof(string)));
+        Assert.Throws<SpiffeIdFormatException>(() => converter.ConvertFromInvariantString(string.Empty));
+        var trustDomains = TypeDescriptor.GetConverter(typeof(TrustDomain));
+        Assert.IsType<TrustDomainTypeConverter>(trustDomains);
+        Assert.Equal(TrustDomain.Parse("example.org"), trustDomains.ConvertFromInvariantString("spiffe://example.org/x"));
+        Assert.Throws<ArgumentException>(() => trustDomains.ConvertTo(null, CultureInfo.InvariantCulture, default(TrustDomain), typeof(string)));
     }
 
     [Fact]

@@ -300,6 +300,25 @@ public sealed class IstioObjectClientTests
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task WatchAsync_AllNamespaces_SeesEveryNamespace()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await FakeIstioCluster.StartCurrentAsync(ct);
+        using var kubernetes = FakeIstioCluster.Client(server);
+        var client = NewClient(kubernetes);
+        await using var events = client.WatchAsync(IstioResourceType.PeerAuthentication, IstioApiVersion.V1, ns: null, labelSelector: null, ct).GetAsyncEnumerator(ct);
+
+        Assert.Empty((await Next(events)).Items);
+        var next = Next(events);
+        await server.WaitForWatchesAsync(1, ct);
+        Assert.Equal("/apis/security.istio.io/v1/peerauthentications", server.Requests.Last(r => r.Query.GetValueOrDefault("watch") == "true").Path);
+        await client.ApplyAsync(WorkedExample.RatingsPeerAuthentication(), IstioApiVersion.V1, dryRun: false, ct);
+        var added = await next;
+        Assert.Equal(IstioWatchEventType.Added, added.Type);
+        Assert.Equal("bookinfo", (string?)added.Object!["metadata"]!["namespace"]);
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task WatchAsync_StartFromCompactedVersion_RelistsInsteadOfFailing()
     {
         var ct = TestContext.Current.CancellationToken;

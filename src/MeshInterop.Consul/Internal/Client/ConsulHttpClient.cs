@@ -163,6 +163,12 @@ internal sealed partial class ConsulHttpClient
         ReadAsync("/v1/health/service/{name}", "v1/health/service/" + Segment(service, nameof(service)), query,
             ConsulJsonContext.Default.ListServiceEntry, absentOn404: false, cancellationToken)!;
 
+    // ---- Connect CA ----------------------------------------------------------------------------------------------------
+
+    /// <summary>Reads <c>/v1/connect/ca/roots</c> for the mesh trust domain (<c>&lt;cluster-id&gt;.consul</c>); needs no ACL.</summary>
+    public async Task<QueryResult<CaRoots>> GetCaRootsAsync(ConsulQuery query, CancellationToken cancellationToken) =>
+        (await ReadAsync("/v1/connect/ca/roots", "v1/connect/ca/roots", query, ConsulJsonContext.Default.CaRoots, absentOn404: false, cancellationToken).ConfigureAwait(false))!;
+
     // ---- cluster peering views -------------------------------------------------------------------------------------
 
     /// <summary>Reads <c>/v1/exported-services</c> (needs <c>mesh:read</c>); null on servers that do not have the route (404), which then read the config entry.</summary>

@@ -300,6 +300,14 @@ internal sealed class SessionInfo
     public ulong ModifyIndex { get; init; }
 }
 
+/// <summary>The answer of <c>/v1/connect/ca/roots</c>; only the fields MeshInterop reads (the root PEMs are ignored).</summary>
+internal sealed class CaRoots
+{
+    public string? ActiveRootID { get; init; }
+
+    public string? TrustDomain { get; init; }
+}
+
 /// <summary>One element of <c>/v1/exported-services</c>: a service and the peers it is exported to.</summary>
 internal sealed class ResolvedExportedService
 {
@@ -434,6 +442,7 @@ internal sealed class TxnErrorBody
 [JsonSerializable(typeof(List<SessionInfo>))]
 [JsonSerializable(typeof(List<TxnOp>))]
 [JsonSerializable(typeof(TxnResponse))]
+[JsonSerializable(typeof(CaRoots))]
 [JsonSerializable(typeof(List<ResolvedExportedService>))]
 [JsonSerializable(typeof(List<ImportedService>))]
 [JsonSerializable(typeof(ImportedServicesEnvelope))]

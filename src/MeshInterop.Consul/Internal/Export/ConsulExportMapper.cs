@@ -129,7 +129,7 @@ internal static class ConsulExportMapper
     /// status per instance; the service is passing when every instance passes and critical when every instance is critical.
     /// </summary>
     public static CatalogEntry? Build(ExportTarget target, IReadOnlyList<ServiceEntry> entries, ImmutableArray<GatewayAddress> gateways,
-        ConsulExportOptions options, string datacenter, string? partition)
+        ConsulExportOptions options, string datacenter, string? partition, string? trustDomain)
     {
         var exportable = entries.Where(e => IsExportable(e, target, options))
             .OrderBy(e => e.Node?.Node, StringComparer.Ordinal).ThenBy(e => e.Service!.ID, StringComparer.Ordinal).ToList();
@@ -193,7 +193,7 @@ internal static class ConsulExportMapper
             Origin = CatalogOrigin.Local,
         };
 
-        if (options.TrustDomain is { } trustDomain)
+        if (trustDomain is not null)
         {
             // Consul's mesh naming: SNI <svc>.<ns>.<dc>.internal.<td> (non-default partition: <svc>.<ns>.<ap>.<dc>.internal-v1.<td>)
             // and SPIFFE ID spiffe://<td>/ns/<ns>/dc/<dc>/svc/<svc> (non-default partition: spiffe://<td>/ap/<ap>/ns/<ns>/dc/<dc>/svc/<svc>).

@@ -19,5 +19,14 @@ internal sealed partial class ConsulExportSource
 
         [LoggerMessage(3204, LogLevel.Error, "Consul export source failed; the consumer keeps its last state and restarts the source.", EventName = nameof(SourceFailed))]
         public static partial void SourceFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(3205, LogLevel.Information, "Consul Connect trust domain is '{TrustDomain}'; exported entries carry Consul's SNI and SPIFFE SANs.", EventName = nameof(TrustDomainRead))]
+        public static partial void TrustDomainRead(ILogger logger, string trustDomain);
+
+        [LoggerMessage(3206, LogLevel.Warning, "Consul Connect trust domain is unavailable (Connect off or the CA unreadable); exported entries carry no SNI and no SAN. Set TrustDomain to override.", EventName = nameof(TrustDomainUnavailable))]
+        public static partial void TrustDomainUnavailable(ILogger logger, Exception? exception);
+
+        [LoggerMessage(3207, LogLevel.Warning, "Consul service '{Service}' is not exported in its current form, which the catalog rejects: {Problems}", EventName = nameof(EntryRejected))]
+        public static partial void EntryRejected(ILogger logger, string service, string problems);
     }
 }

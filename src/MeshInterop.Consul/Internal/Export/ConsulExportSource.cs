@@ -25,6 +25,7 @@ internal sealed partial class ConsulExportSource : ICatalogSource
     private readonly ConsulMetrics _metrics;
     private readonly ILogger _logger;
     private readonly ImmutableArray<GatewayAddress> _configuredGateways;
+    private readonly MeshInterop.Catalog.Validation.CatalogEntryValidator _validator = new();
 
     public ConsulExportSource(ConsulHttpClient client, ConsulExportOptions options, ConsulMetrics metrics, ILogger<ConsulExportSource> logger)
     {
@@ -74,6 +75,7 @@ internal sealed partial class ConsulExportSource : ICatalogSource
         var datacenter = self.Config?.Datacenter is { Length: > 0 } dc ? dc : "dc1";
         var edition = _client.Edition ?? await _client.DetectEditionAsync(cancellationToken).ConfigureAwait(false);
         var partition = edition == ConsulEdition.Enterprise ? _client.Options.Partition : null;
+        var trustDomain = _options.TrustDomain ?? await ReadTrustDomainAsync(cancellationToken).ConfigureAwait(false);
 
         using var stopAll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var events = Channel.CreateUnbounded<ExportEvent>(new UnboundedChannelOptions { SingleReader = true });
@@ -172,7 +174,8 @@ internal sealed partial class ConsulExportSource : ICatalogSource
                 {
                     if (rebuildAll || !initialSent || changedTargets.Contains(id) || !built.ContainsKey(id))
                     {
-                        built[id] = ConsulExportMapper.Build(watch.Target, watch.Entries!, gateways, _options, datacenter, partition);
+                        built[id] = Validated(ConsulExportMapper.Build(watch.Target, watch.Entries!, gateways, _options, datacenter, partition, trustDomain),
+                            built.GetValueOrDefault(id));
                     }
                 }
 
@@ -235,6 +238,49 @@ internal sealed partial class ConsulExportSource : ICatalogSource
         }
     }
 
+    /// <summary>
+    /// An entry that fails the catalog's validation (a malformed address, a service over the size limits) is never sent:
+    /// the last valid version of it stays in place, and the problem is logged with every field path.
+    /// </summary>
+    private CatalogEntry? Validated(CatalogEntry? entry, CatalogEntry? lastValid)
+    {
+        if (entry is null)
+        {
+            return null;
+        }
+
+        var result = _validator.Validate(entry);
+        if (result.IsValid)
+        {
+            return entry;
+        }
+
+        Log.EntryRejected(_logger, entry.Key.Name, result.ToString());
+        return lastValid;
+    }
+
+    /// <summary>Reads the mesh trust domain from the Connect CA; without Connect (or on any failure) entries carry no SNI and no SAN.</summary>
+    private async Task<string?> ReadTrustDomainAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var roots = await _client.GetCaRootsAsync(new ConsulQuery { Consistency = ConsulConsistency.Stale }, cancellationToken).ConfigureAwait(false);
+            if (roots.Value.TrustDomain is { Length: > 0 } trustDomain && MeshInterop.Catalog.Validation.DnsNames.IsDns1123Subdomain(trustDomain))
+            {
+                Log.TrustDomainRead(_logger, trustDomain);
+                return trustDomain;
+            }
+        }
+        catch (ConsulException ex)
+        {
+            Log.TrustDomainUnavailable(_logger, ex);
+            return null;
+        }
+
+        Log.TrustDomainUnavailable(_logger, null);
+        return null;
+    }
+
     /// <summary>Starts watches for newly selected services and stops those no longer selected.</summary>
     private void Reselect(Dictionary<string, IReadOnlyList<(string Name, string? Namespace)>> selections, Dictionary<string, List<string>?> catalogTags,
         Dictionary<string, ServiceWatch> watches, ChannelWriter<ExportEvent> writer, HashSet<string> changed, CancellationToken stopAll)
@@ -247,8 +293,9 @@ internal sealed partial class ConsulExportSource : ICatalogSource
             {
                 // "*" exports every service of its namespace; on CE (and for the configured namespace) that is the service list.
                 var names = string.Equals(name, "*", StringComparison.Ordinal) ? catalogNames : [name];
-                foreach (var each in names)
+                foreach (var each in names.Where(n => !string.Equals(n, "consul", StringComparison.Ordinal)))
                 {
+                    // Consul's own "consul" service cannot be exported (Consul issue #21624), even when named explicitly.
                     var target = new ExportTarget(each, ns, ByConfigEntry: true);
                     targets[target.Id] = target;
                 }

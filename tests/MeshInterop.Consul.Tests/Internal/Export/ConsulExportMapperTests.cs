@@ -46,7 +46,7 @@ public sealed class ConsulExportMapperTests
     public void Build_FlattensChecksToWorstStatus()
     {
         var target = new ExportTarget("billing", null, ByConfigEntry: true);
-        CatalogEntry? Health(params ServiceEntry[] instances) => ConsulExportMapper.Build(target, instances, [], Options, "dc1", null);
+        CatalogEntry? Health(params ServiceEntry[] instances) => ConsulExportMapper.Build(target, instances, [], Options, "dc1", null, Options.TrustDomain);
 
         Assert.Equal(ServiceHealth.Passing, Health(Instance("a", "b1", statuses: ["passing"]), Instance("b", "b2"))!.Health);
         Assert.Equal(ServiceHealth.Warning, Health(Instance("a", "b1", statuses: ["passing"]), Instance("b", "b2", statuses: ["passing", "warning"]))!.Health);
@@ -59,7 +59,7 @@ public sealed class ConsulExportMapperTests
     public void Build_SameServiceIdOnTwoNodes_GetsUniqueInstanceIds()
     {
         var entry = ConsulExportMapper.Build(new ExportTarget("billing", null, true),
-            [Instance("app-01", "billing"), Instance("app-02", "billing")], [], Options, "dc1", null)!;
+            [Instance("app-01", "billing"), Instance("app-02", "billing")], [], Options, "dc1", null, Options.TrustDomain)!;
 
         Assert.Equal(["billing.app-01", "billing.app-02"], entry.Instances.Select(i => i.Id));
         Assert.Equal(2, entry.Endpoints.Length);
@@ -70,7 +70,7 @@ public sealed class ConsulExportMapperTests
     public void Build_NonDefaultPartitionAndNamespace_UsesConsulMeshNaming()
     {
         var entry = ConsulExportMapper.Build(new ExportTarget("Billing", "payments", true), [Instance("a", "b1", service: "Billing")],
-            [new GatewayAddress("203.0.113.7", 443)], Options, "dc1", "team-a")!;
+            [new GatewayAddress("203.0.113.7", 443)], Options, "dc1", "team-a", Options.TrustDomain)!;
 
         Assert.Equal(new ServiceKey("billing.payments"), entry.Key);
         Assert.Equal("billing.service.payments.ns.dc1.dc.consul", entry.Fqdn);
@@ -82,7 +82,7 @@ public sealed class ConsulExportMapperTests
     public void Build_WithoutTrustDomain_HasNoSniOrSan()
     {
         var entry = ConsulExportMapper.Build(new ExportTarget("billing", null, true), [Instance("a", "b1")], [],
-            new ConsulExportOptions { ExportTag = "x" }, "dc1", null)!;
+            new ConsulExportOptions { ExportTag = "x" }, "dc1", null, trustDomain: null)!;
 
         Assert.Equal(string.Empty, entry.Sni);
         Assert.Empty(entry.SubjectAlternativeNames);
@@ -154,7 +154,7 @@ public sealed class ConsulExportMapperTests
     public void Build_Entries_PassStrictValidationWithTrustDomain()
     {
         var entry = ConsulExportMapper.Build(new ExportTarget("billing", null, true), [Instance("a", "b1", statuses: ["passing"])],
-            ImmutableArray<GatewayAddress>.Empty, Options, "dc1", null)!;
+            ImmutableArray<GatewayAddress>.Empty, Options, "dc1", null, Options.TrustDomain)!;
 
         var result = new MeshInterop.Catalog.Validation.CatalogEntryValidator(new() { Mode = MeshInterop.Catalog.Validation.CatalogValidationMode.Strict }).Validate(entry);
 

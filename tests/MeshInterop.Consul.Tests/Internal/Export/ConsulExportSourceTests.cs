@@ -123,6 +123,33 @@ public sealed class ConsulExportSourceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WatchAsync_WithoutConfiguredTrustDomain_ReadsItFromTheConnectCa()
+    {
+        await RegisterAsync("app-01", "billing", "billing-1", 9090);
+        await ExportAsync("billing");
+        await using var updates = new Updates(Source(o => o.TrustDomain = null).WatchAsync(TestContext.Current.CancellationToken));
+
+        var billing = Assert.Single((await updates.NextAsync()).Upserts);
+
+        Assert.Equal("billing.default.dc1.internal.11111111-2222-3333-4444-555555555555.consul", billing.Sni);
+    }
+
+    [Fact]
+    public async Task WatchAsync_ConnectOff_ExportsWithoutSniOrSan()
+    {
+        _server.ConnectTrustDomain = null;
+        await RegisterAsync("app-01", "billing", "billing-1", 9090);
+        await ExportAsync("billing");
+        await using var updates = new Updates(Source(o => o.TrustDomain = null).WatchAsync(TestContext.Current.CancellationToken));
+
+        var billing = Assert.Single((await updates.NextAsync()).Upserts);
+
+        Assert.Equal(string.Empty, billing.Sni);
+        Assert.Empty(billing.SubjectAlternativeNames);
+        Assert.Contains(_logger.Collector.GetSnapshot(), r => r.Id.Name == "TrustDomainUnavailable");
+    }
+
+    [Fact]
     public async Task WatchAsync_ImportedInstances_AreNeverExported()
     {
         await RegisterAsync("app-01", "billing", "billing-1", 9090);
@@ -236,6 +263,30 @@ public sealed class ConsulExportSourceTests : IAsyncLifetime
 
         Assert.Equal(["billing-1"], billing.Instances.Select(i => i.Id));
         Assert.Equal(ServiceHealth.Passing, billing.Health);
+    }
+
+    [Fact]
+    public async Task WatchAsync_EntryTheCatalogRejects_KeepsTheLastValidVersion()
+    {
+        await RegisterAsync("app-01", "billing", "billing-1", 9090);
+        await ExportAsync("billing");
+        await using var updates = new Updates(Source().WatchAsync(TestContext.Current.CancellationToken));
+        var first = Assert.Single((await updates.NextAsync()).Upserts);
+
+        // An instance whose address is no IP address or DNS name makes the whole entry invalid.
+        await Client.RegisterAsync(new CatalogRegistration
+        {
+            Node = "app-02",
+            Address = "10.20.0.9",
+            Service = new AgentService { ID = "billing-2", Service = "billing", Port = 9090, Address = "not a host!" },
+        }, TestContext.Current.CancellationToken);
+        await RegisterAsync("app-03", "orders", "orders-1", 8080);
+        await ExportAsync("billing", "orders");
+        var next = await updates.NextAsync();
+
+        Assert.Equal([new ServiceKey("orders")], next.Upserts.Select(e => e.Key));
+        Assert.Contains(_logger.Collector.GetSnapshot(), r => r.Id.Name == "EntryRejected" && r.Message.Contains("endpoints", StringComparison.Ordinal));
+        Assert.Equal(["billing-1"], first.Instances.Select(i => i.Id));
     }
 
     [Fact]
