@@ -40,6 +40,7 @@ public class HamletSyncBenchmarks
     private WebApplication _server = null!;
     private CatalogStore _store = null!;
     private Uri _address = null!;
+    private int _revision;
 
     [Params(1, 64)]
     public int Window { get; set; }
@@ -109,7 +110,8 @@ public class HamletSyncBenchmarks
         for (var i = 0; i < 100; i++)
         {
             var arrived = handler.ExpectChange();
-            _store.Local.Update([Service("svc" + i, i + 1)], []);
+            // Every change must differ from the store's content, across iterations too, or no event is sent.
+            _store.Local.Update([Service("svc" + i, ++_revision)], []);
             await arrived.WaitAsync(TimeSpan.FromSeconds(30));
         }
 

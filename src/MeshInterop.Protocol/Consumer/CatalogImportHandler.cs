@@ -27,8 +27,20 @@ public sealed class CatalogImportHandler : IHamletImportHandler
         Run(() => _sessions.BeginResync(peer, announcedSnapshotCount));
 
     /// <inheritdoc />
-    public ValueTask UpsertAsync(string peer, CatalogEntry entry, CancellationToken cancellationToken) =>
-        Run(() => _sessions.Upsert(peer, entry));
+    /// <exception cref="HamletImportRejectedException">The peer already holds as many imports as its limit allows.</exception>
+    public ValueTask UpsertAsync(string peer, CatalogEntry entry, CancellationToken cancellationToken)
+    {
+        bool accepted;
+        lock (_gate)
+        {
+            accepted = _sessions.Upsert(peer, entry);
+        }
+
+        // The per-peer limit is a policy: the consumer NACKs with PermissionDenied and keeps its catalog as it was.
+        return accepted
+            ? ValueTask.CompletedTask
+            : ValueTask.FromException(new HamletImportRejectedException($"'{entry.Key}' would exceed the number of imports allowed for peer '{peer}'."));
+    }
 
     /// <inheritdoc />
     public ValueTask DeleteAsync(string peer, ServiceKey key, CancellationToken cancellationToken) =>

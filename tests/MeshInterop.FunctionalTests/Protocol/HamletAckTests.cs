@@ -46,6 +46,22 @@ public sealed class HamletAckTests
     }
 
     [Fact]
+    public async Task ack_import_limit_nacks_permission_denied_and_keeps_what_was_accepted()
+    {
+        await using var owner = await OwnerServer.StartAsync(OwnerServer.ServingV1Alpha2OnBothEnvelopes());
+        owner.Store.Local.Publish(SampleServices.Many(3));
+        await using var consumer = new ConsumerSide(owner.Address, sessions: new MeshInterop.Catalog.Resync.ImportSessionOptions { MaxImportsPerPeer = 2 });
+        var nacks = RecordNacks(owner, consumer);
+
+        await consumer.StartAsync();
+
+        await consumer.WaitUntilAsync(side => !nacks.IsEmpty);
+        var nack = Assert.Single(nacks);
+        Assert.Equal(("svc0002", (int)StatusCode.PermissionDenied), (nack.ResourceKey, nack.Code));
+        Assert.Equal(["svc0000", "svc0001"], consumer.Imports.Keys.Select(k => k.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task update_stalled_subscriber_isolated_and_overflow_converges()
     {
         var ownerOptions = OwnerServer.ServingV1Alpha2OnBothEnvelopes();
