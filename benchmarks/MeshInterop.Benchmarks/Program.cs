@@ -1,11 +1,10 @@
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
-using BenchmarkDotNet.Exporters;
 using BenchmarkDotNet.Running;
 
 // Run one benchmark class with: dotnet run -c Release --project benchmarks/MeshInterop.Benchmarks -- --filter '*WireCodec*'
+// The default config already exports GitHub markdown, which benchmarks/results/ keeps.
 var config = DefaultConfig.Instance
-    .AddDiagnoser(MemoryDiagnoser.Default)
-    .AddExporter(MarkdownExporter.GitHub);
+    .AddDiagnoser(MemoryDiagnoser.Default);
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
