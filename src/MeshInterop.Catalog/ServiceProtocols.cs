@@ -47,7 +47,8 @@ public static class ServiceProtocols
         {
             foreach (var known in Known)
             {
-                if (string.Equals(known, value, StringComparison.OrdinalIgnoreCase))
+                // ASCII-only: OrdinalIgnoreCase would also fold characters such as U+017F into the ASCII set.
+                if (System.Text.Ascii.EqualsIgnoreCase(known, value))
                 {
                     canonical = known;
                     return true;

@@ -350,7 +350,7 @@ public sealed class CatalogEntryValidator
     {
         foreach (var pair in metadata.Pairs)
         {
-            if (string.Equals(pair.Key, canonical, StringComparison.OrdinalIgnoreCase))
+            if (System.Text.Ascii.EqualsIgnoreCase(pair.Key, canonical))
             {
                 return pair.Key;
             }

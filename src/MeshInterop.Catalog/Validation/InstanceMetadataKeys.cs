@@ -23,9 +23,11 @@ public static class InstanceMetadataKeys
     /// <returns><see langword="true"/> when the key is reserved.</returns>
     public static bool TryGetReserved(string? key, [NotNullWhen(true)] out string? canonical)
     {
-        canonical = string.Equals(key, Sni, StringComparison.OrdinalIgnoreCase) ? Sni
-            : string.Equals(key, Hostname, StringComparison.OrdinalIgnoreCase) ? Hostname
-            : string.Equals(key, Port, StringComparison.OrdinalIgnoreCase) ? Port
+        // ASCII-only case folding: a key such as "\u017Fni" must not become SNI.
+        canonical = key is null ? null
+            : System.Text.Ascii.EqualsIgnoreCase(key, Sni) ? Sni
+            : System.Text.Ascii.EqualsIgnoreCase(key, Hostname) ? Hostname
+            : System.Text.Ascii.EqualsIgnoreCase(key, Port) ? Port
             : null;
         return canonical is not null;
     }

@@ -21,7 +21,7 @@ public static class SubjectAlternativeNames
     {
         ArgumentNullException.ThrowIfNull(value);
         var span = Strip(value);
-        if (!span.StartsWith(SpiffeScheme, StringComparison.OrdinalIgnoreCase))
+        if (!StartsWithIgnoringAsciiCase(span, SpiffeScheme))
         {
             return span.Length == value.Length ? value : span.ToString();
         }
@@ -31,7 +31,14 @@ public static class SubjectAlternativeNames
         var trustDomain = slash < 0 ? rest : rest[..slash];
         var path = slash < 0 ? [] : rest[slash..];
         Span<char> lower = trustDomain.Length <= 256 ? stackalloc char[trustDomain.Length] : new char[trustDomain.Length];
-        trustDomain.ToLowerInvariant(lower);
+        // ASCII-only folding (SPIFFE): a non-ASCII character stays as it is and fails validation, instead of
+        // being folded into the allowed set (U+212A KELVIN SIGN would become 'k' under Unicode rules).
+        for (var i = 0; i < trustDomain.Length; i++)
+        {
+            var c = trustDomain[i];
+            lower[i] = char.IsAsciiLetterUpper(c) ? (char)(c | 0x20) : c;
+        }
+
         return string.Concat(SpiffeScheme, lower, path);
     }
 
@@ -78,10 +85,13 @@ public static class SubjectAlternativeNames
         return problem is null;
     }
 
+    private static bool StartsWithIgnoringAsciiCase(ReadOnlySpan<char> value, string prefix) =>
+        value.Length >= prefix.Length && System.Text.Ascii.EqualsIgnoreCase(value[..prefix.Length], prefix);
+
     private static ReadOnlySpan<char> Strip(string value)
     {
         var span = value.AsSpan().Trim();
-        return span.StartsWith(UriPrefix, StringComparison.OrdinalIgnoreCase) ? span[UriPrefix.Length..].Trim() : span;
+        return StartsWithIgnoringAsciiCase(span, UriPrefix) ? span[UriPrefix.Length..].Trim() : span;
     }
 
     private static string? CheckSpiffeId(string id)
