@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.Metrics;
 using Grpc.Core;
 using MeshInterop.Catalog;
 using MeshInterop.Catalog.Validation;
@@ -26,6 +27,7 @@ public sealed partial class HamletConsumer : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
+    private readonly ProtocolMetrics? _metrics;
     private CancellationTokenSource? _stopping;
     private Task _loop = Task.CompletedTask;
     private HamletConsumerStatus _status = new(HamletConsumerState.Stopped, null, 0, false);
@@ -36,8 +38,9 @@ public sealed partial class HamletConsumer : IAsyncDisposable
     /// <param name="handler">Where imports go.</param>
     /// <param name="timeProvider">The clock for backoff and health.</param>
     /// <param name="logger">The logger; none when <see langword="null"/>.</param>
+    /// <param name="meterFactory">Creates the <see cref="ProtocolTelemetry.Name"/> meter; <see langword="null"/> records no metrics.</param>
     /// <exception cref="ValidationException"><paramref name="options"/> break a rule; the message names it.</exception>
-    public HamletConsumer(HamletConsumerOptions options, CallInvoker invoker, IHamletImportHandler handler, TimeProvider timeProvider, ILogger<HamletConsumer>? logger = null)
+    public HamletConsumer(HamletConsumerOptions options, CallInvoker invoker, IHamletImportHandler handler, TimeProvider timeProvider, ILogger<HamletConsumer>? logger = null, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(invoker);
@@ -54,6 +57,7 @@ public sealed partial class HamletConsumer : IAsyncDisposable
         _handler = handler;
         _time = timeProvider;
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        _metrics = meterFactory is null ? null : new ProtocolMetrics(meterFactory);
     }
 
     /// <summary>Raised after <see cref="Status"/> changes, on the consumer's own thread; handlers must not block.</summary>
@@ -191,6 +195,7 @@ public sealed partial class HamletConsumer : IAsyncDisposable
             }
 
             reconnects++;
+            _metrics?.Reconnected(_options.PeerName);
         }
     }
 
@@ -239,12 +244,13 @@ public sealed partial class HamletConsumer : IAsyncDisposable
         {
         }
 
-        public void Applied(ServiceKey key, ConsumerOperation operation)
-        {
-        }
+        public void Applied(ServiceKey key, ConsumerOperation operation) => consumer._metrics?.ChangeApplied(consumer._options.PeerName, operation);
 
-        public void Rejected(ServiceKey key, StatusCode code, string reason) =>
+        public void Rejected(ServiceKey key, StatusCode code, string reason)
+        {
+            consumer._metrics?.NackSent(consumer._options.PeerName, code);
             Log.Nacked(consumer._logger, consumer._options.PeerName, key.Name, code.ToString(), reason);
+        }
 
         public void SnapshotComplete() => consumer.SetStatus(consumer.Status with { SnapshotComplete = true });
     }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.Metrics;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using MeshInterop.Catalog;
@@ -28,6 +29,7 @@ public sealed partial class HamletOwner : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
     private readonly Dictionary<string, int> _streamsPerPeer = new(StringComparer.Ordinal);
+    private readonly ProtocolMetrics? _metrics;
 
     /// <summary>Initializes a new instance of the <see cref="HamletOwner"/> class.</summary>
     /// <param name="catalog">The catalog partition to export (normally the local catalog).</param>
@@ -35,8 +37,9 @@ public sealed partial class HamletOwner : IDisposable
     /// <param name="options">Protocol settings; validated here.</param>
     /// <param name="timeProvider">The clock for ACK timeouts.</param>
     /// <param name="logger">The logger; none when <see langword="null"/>.</param>
+    /// <param name="meterFactory">Creates the <see cref="ProtocolTelemetry.Name"/> meter; <see langword="null"/> records no metrics.</param>
     /// <exception cref="ValidationException"><paramref name="options"/> break a rule; the message names it.</exception>
-    public HamletOwner(CatalogPartition catalog, IHamletPeerAuthorizer authorizer, HamletOwnerOptions options, TimeProvider timeProvider, ILogger<HamletOwner>? logger = null)
+    public HamletOwner(CatalogPartition catalog, IHamletPeerAuthorizer authorizer, HamletOwnerOptions options, TimeProvider timeProvider, ILogger<HamletOwner>? logger = null, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(authorizer);
@@ -53,6 +56,7 @@ public sealed partial class HamletOwner : IDisposable
         _options = options;
         _time = timeProvider;
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        _metrics = meterFactory is null ? null : new ProtocolMetrics(meterFactory);
     }
 
     /// <summary>Raised when a peer NACKs a response: the stream stays open and the content is not resent until it changes.</summary>
@@ -112,6 +116,14 @@ public sealed partial class HamletOwner : IDisposable
         }
 
         Log.StreamOpened(_logger, peer, envelope.Name);
+        _metrics?.StreamOpened(peer, envelope.Name);
+        using var activity = ProtocolTelemetry.Source.StartActivity("MeshInterop.Protocol.ServeStream", System.Diagnostics.ActivityKind.Server);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag(ProtocolTelemetry.PeerTag, peer);
+            activity.SetTag(ProtocolTelemetry.EnvelopeTag, envelope.Name);
+        }
+
         try
         {
             var settings = new OwnerSessionSettings
@@ -127,10 +139,13 @@ public sealed partial class HamletOwner : IDisposable
         catch (RpcException ex)
         {
             Log.StreamEnded(_logger, peer, envelope.Name, ex.StatusCode.ToString(), ex.Status.Detail);
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Status.Detail);
+            activity?.SetTag(ProtocolTelemetry.StatusCodeTag, ex.StatusCode.ToString());
             throw;
         }
         finally
         {
+            _metrics?.StreamClosed(peer, envelope.Name);
             lock (_gate)
             {
                 if (--_streamsPerPeer[peer] == 0)
@@ -147,16 +162,13 @@ public sealed partial class HamletOwner : IDisposable
 
     private sealed class Observer(HamletOwner owner, string peer) : IOwnerSessionObserver
     {
-        public void ResponseSent(string resourceKey, OwnerOperation operation)
-        {
-        }
+        public void ResponseSent(string resourceKey, OwnerOperation operation) => owner._metrics?.ResponseSent(peer, operation);
 
-        public void Acknowledged(string resourceKey, TimeSpan latency)
-        {
-        }
+        public void Acknowledged(string resourceKey, TimeSpan latency) => owner._metrics?.Acknowledged(peer, latency);
 
         public void Rejected(string resourceKey, int code, string message)
         {
+            owner._metrics?.NackReceived(peer, code);
             Log.Nacked(owner._logger, peer, resourceKey, code, message);
             owner.Nacked?.Invoke(owner, new HamletNackEventArgs(peer, resourceKey, code, message));
         }

@@ -24,7 +24,7 @@ internal sealed class ConsumerSide : IAsyncDisposable
     private readonly GrpcChannel _channel;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public ConsumerSide(Uri owner, HamletConsumerOptions? options = null, TimeProvider? time = null, ImportSessionOptions? sessions = null, X509Svid? svid = null, bool scripted = false)
+    public ConsumerSide(Uri owner, HamletConsumerOptions? options = null, TimeProvider? time = null, ImportSessionOptions? sessions = null, X509Svid? svid = null, bool scripted = false, System.Diagnostics.Metrics.IMeterFactory? meterFactory = null)
     {
         time ??= TimeProvider.System;
         View = new ImportView(ImportNamingPolicy.Default, ImportCollisionPolicy.EarliestWins, time);
@@ -42,7 +42,7 @@ internal sealed class ConsumerSide : IAsyncDisposable
 
         // Unless a test says otherwise, subscribe to v1alpha2 resources, which carry everything the catalog holds.
         options.ResourceVersion ??= HamletResourceVersion.V1Alpha2;
-        Consumer = new HamletConsumer(options, _channel.CreateCallInvoker(), Handler, time);
+        Consumer = new HamletConsumer(options, _channel.CreateCallInvoker(), Handler, time, meterFactory: meterFactory);
         Consumer.StatusChanged += (_, _) => Notify();
     }
 

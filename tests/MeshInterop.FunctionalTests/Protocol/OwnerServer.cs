@@ -52,7 +52,8 @@ internal sealed class OwnerServer : IAsyncDisposable
         TimeProvider? time = null,
         ExportPolicyOptions? exports = null,
         int port = 0,
-        X509Svid? svid = null)
+        X509Svid? svid = null,
+        System.Diagnostics.Metrics.IMeterFactory? meterFactory = null)
     {
         store ??= new CatalogStore();
         options ??= new HamletOwnerOptions();
@@ -62,7 +63,7 @@ internal sealed class OwnerServer : IAsyncDisposable
             SpiffeAuthorizer.MemberOf(TrustDomain.Parse("consumer.example")));
         var exportFilter = exports is null ? ExportEverything("consumer") : ExportFilter.Create("consumer", exports);
         var authorizer = new AgentAuthorizer(tls, HamletTestPki.ConsumerAgent, exportFilter);
-        var owner = new HamletOwner(store.Local, authorizer, options, time ?? TimeProvider.System);
+        var owner = new HamletOwner(store.Local, authorizer, options, time ?? TimeProvider.System, meterFactory: meterFactory);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
