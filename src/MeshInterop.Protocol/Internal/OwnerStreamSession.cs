@@ -1,10 +1,10 @@
-using MeshInterop.Catalog.Validation;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading.Channels;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using MeshInterop.Catalog.Validation;
 
 namespace MeshInterop.Protocol.Internal;
 

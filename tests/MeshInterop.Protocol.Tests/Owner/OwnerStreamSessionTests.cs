@@ -1,6 +1,6 @@
-using MeshInterop.Catalog.Validation;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using MeshInterop.Catalog.Validation;
 using MeshInterop.Protocol.Internal;
 using Microsoft.Extensions.Time.Testing;
 using V1 = MeshInterop.Protocol.Hamlet.V1Alpha1;
