@@ -8,6 +8,27 @@ namespace MeshInterop.FunctionalTests.Protocol;
 public sealed class HamletTelemetryTests
 {
     [Fact]
+    public async Task ack_after_handler_completes()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meters = services.GetRequiredService<IMeterFactory>();
+        using var acks = new MetricCollector<double>(meters, ProtocolTelemetry.Name, "meshinterop.protocol.owner.ack.duration");
+        await using var owner = await OwnerServer.StartAsync(OwnerServer.ServingV1Alpha2OnBothEnvelopes(), meterFactory: meters);
+        owner.Store.Local.Publish([SampleServices.Service("web")]);
+        await using var consumer = new ConsumerSide(owner.Address, scripted: true);
+        consumer.Scripted.Close();
+
+        await consumer.StartAsync();
+        await consumer.Scripted.UpsertArrived.Task.WaitAsync(TestContext.Current.CancellationToken);
+
+        // The handler holds the change: the owner must not have its ACK yet.
+        Assert.Empty(acks.GetMeasurementSnapshot());
+        consumer.Scripted.Open();
+        await acks.WaitForMeasurementsAsync(1, TimeSpan.FromSeconds(30));
+        Assert.Equal(["web"], consumer.Imports.Keys.Select(k => k.Name));
+    }
+
+    [Fact]
     public async Task Metrics_CountResponsesAcksAndAppliedChanges_WithTheirUnits()
     {
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();

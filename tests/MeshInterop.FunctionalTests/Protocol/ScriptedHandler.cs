@@ -14,6 +14,9 @@ internal sealed class ScriptedHandler(Func<IHamletImportHandler> inner) : IHamle
 
     public Func<CatalogEntry, Exception?> FailWith { get; set; } = _ => null;
 
+    /// <summary>Gets a task that completes when an upsert first reaches the handler.</summary>
+    public TaskCompletionSource UpsertArrived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public void Close() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public void Open() => _gate.TrySetResult();
@@ -23,6 +26,7 @@ internal sealed class ScriptedHandler(Func<IHamletImportHandler> inner) : IHamle
 
     public async ValueTask UpsertAsync(string peer, CatalogEntry entry, CancellationToken cancellationToken)
     {
+        UpsertArrived.TrySetResult();
         await _gate.Task.WaitAsync(cancellationToken);
         if (FailWith(entry) is { } failure)
         {
