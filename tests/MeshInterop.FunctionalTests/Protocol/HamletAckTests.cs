@@ -90,6 +90,24 @@ public sealed class HamletAckTests
     }
 
     [Fact]
+    public async Task Owner_PeerOverItsStreamLimit_GetsResourceExhaustedAndRetries()
+    {
+        var options = OwnerServer.ServingV1Alpha2OnBothEnvelopes();
+        options.MaxStreamsPerPeer = 1;
+        await using var owner = await OwnerServer.StartAsync(options);
+        await using var first = new ConsumerSide(owner.Address);
+        await using var second = new ConsumerSide(owner.Address);
+        await first.StartAsync();
+        await first.WaitUntilAsync(side => side.Consumer.Status.State == HamletConsumerState.Connected);
+
+        await second.StartAsync();
+
+        await second.WaitUntilAsync(side => side.Consumer.Status.State == HamletConsumerState.WaitingToRetry);
+        Assert.StartsWith("ResourceExhausted", second.Consumer.Status.LastError, StringComparison.Ordinal);
+        Assert.Equal(HamletConsumerState.Connected, first.Consumer.Status.State);
+    }
+
+    [Fact]
     public async Task ext_snapshot_count_header_sent_and_exact_sweep_on_resubscribe()
     {
         await using var owner = await OwnerServer.StartAsync(OwnerServer.ServingV1Alpha2OnBothEnvelopes());
