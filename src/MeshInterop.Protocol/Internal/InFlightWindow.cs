@@ -6,10 +6,10 @@ namespace MeshInterop.Protocol.Internal;
 /// response (the Go reference consumer echoes the empty nonces its owner sends), and a nonce matching
 /// nothing is reported so the caller can count and ignore it (G2).
 /// </summary>
-internal sealed class InFlightWindow
+internal sealed class InFlightWindow<TSent>
 {
-    private readonly LinkedList<OutstandingResponse> _oldestFirst = new();
-    private readonly Dictionary<string, LinkedListNode<OutstandingResponse>> _byNonce = new(StringComparer.Ordinal);
+    private readonly LinkedList<OutstandingResponse<TSent>> _oldestFirst = new();
+    private readonly Dictionary<string, LinkedListNode<OutstandingResponse<TSent>>> _byNonce = new(StringComparer.Ordinal);
 
     public InFlightWindow(int capacity)
     {
@@ -24,9 +24,9 @@ internal sealed class InFlightWindow
     public bool HasCapacity => _oldestFirst.Count < Capacity;
 
     /// <summary>Gets the oldest outstanding response, whose age the ACK timeout measures (G12).</summary>
-    public OutstandingResponse? Oldest => _oldestFirst.First?.Value;
+    public OutstandingResponse<TSent>? Oldest => _oldestFirst.First?.Value;
 
-    public void Add(OutstandingResponse response)
+    public void Add(OutstandingResponse<TSent> response)
     {
         if (!HasCapacity)
         {
@@ -42,9 +42,9 @@ internal sealed class InFlightWindow
     }
 
     /// <summary>Matches an answer to the response it answers and frees that response's slot.</summary>
-    public bool TryAnswer(string? nonce, out OutstandingResponse answered)
+    public bool TryAnswer(string? nonce, out OutstandingResponse<TSent> answered)
     {
-        LinkedListNode<OutstandingResponse>? node;
+        LinkedListNode<OutstandingResponse<TSent>>? node;
         if (string.IsNullOrEmpty(nonce))
         {
             node = _oldestFirst.First;
@@ -69,6 +69,6 @@ internal sealed class InFlightWindow
 
 /// <summary>One response awaiting its ACK or NACK.</summary>
 /// <param name="Nonce">The response's nonce.</param>
-/// <param name="ResourceKey">The key of the resource it carried.</param>
+/// <param name="Sent">What it carried, needed again when it is answered (for example to not resend NACKed content).</param>
 /// <param name="SentTimestamp">When it was sent, from <see cref="TimeProvider.GetTimestamp"/>.</param>
-internal readonly record struct OutstandingResponse(string Nonce, string ResourceKey, long SentTimestamp);
+internal readonly record struct OutstandingResponse<TSent>(string Nonce, TSent Sent, long SentTimestamp);

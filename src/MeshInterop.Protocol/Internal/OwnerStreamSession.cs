@@ -73,7 +73,7 @@ internal sealed class OwnerStreamSession<TRequest, TResponse, TResource>
         var version = ValidateSubscription(initial);
         var resourceUrl = HamletResourceTypes.TypeUrl(version);
 
-        var window = new InFlightWindow(MeshInteropHeaders.GrantWindow(context.RequestHeaders.GetValue(MeshInteropHeaders.Window), _settings.MaxWindow));
+        var window = new InFlightWindow<OwnerEvent<TResource>>(MeshInteropHeaders.GrantWindow(context.RequestHeaders.GetValue(MeshInteropHeaders.Window), _settings.MaxWindow));
         var queue = new SubscriberQueue<TResource>();
         var subscription = await _feed.SubscribeAsync(queue, cancellationToken).ConfigureAwait(false);
         await using (subscription.Subscription.ConfigureAwait(false))
@@ -158,13 +158,12 @@ internal sealed class OwnerStreamSession<TRequest, TResponse, TResource>
         InboundRequest initial,
         HamletResourceVersion version,
         string resourceUrl,
-        InFlightWindow window,
+        InFlightWindow<OwnerEvent<TResource>> window,
         SubscriberQueue<TResource> queue,
         ChannelReader<InboundRequest> answers,
         IServerStreamWriter<TResponse> responses,
         CancellationToken cancellationToken)
     {
-        var outstanding = new Dictionary<string, OwnerEvent<TResource>>(StringComparer.Ordinal);
         while (true)
         {
             while (window.HasCapacity && queue.TryDequeue(out var next))
@@ -172,8 +171,7 @@ internal sealed class OwnerStreamSession<TRequest, TResponse, TResource>
                 var nonce = Guid.NewGuid().ToString("N");
                 var response = _envelope.CreateResponse(nonce, resourceUrl, next.Key, _pack(next.Resource, version), next.Operation, initial.Context);
                 await responses.WriteAsync(response, cancellationToken).ConfigureAwait(false);
-                window.Add(new OutstandingResponse(nonce, next.Key, _time.GetTimestamp()));
-                outstanding.Add(nonce, next);
+                window.Add(new OutstandingResponse<OwnerEvent<TResource>>(nonce, next, _time.GetTimestamp()));
                 _observer.ResponseSent(next.Key, next.Operation);
             }
 
@@ -192,7 +190,7 @@ internal sealed class OwnerStreamSession<TRequest, TResponse, TResource>
             cancellationToken.ThrowIfCancellationRequested();
             while (answers.TryRead(out var answer))
             {
-                HandleAnswer(answer, initial, window, queue, outstanding);
+                HandleAnswer(answer, initial, window, queue);
             }
 
             if (answers.Completion.IsCompleted)
@@ -207,12 +205,12 @@ internal sealed class OwnerStreamSession<TRequest, TResponse, TResource>
                 // Unavailable, so every peer, including the Go reference, retries (G12).
                 throw new RpcException(new Status(
                     StatusCode.Unavailable,
-                    $"ack timeout: no answer to response '{overdue.Nonce}' for '{overdue.ResourceKey}' within {_settings.AckTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s."));
+                    $"ack timeout: no answer to response '{overdue.Nonce}' for '{overdue.Sent.Key}' within {_settings.AckTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s."));
             }
         }
     }
 
-    private void HandleAnswer(InboundRequest answer, InboundRequest initial, InFlightWindow window, SubscriberQueue<TResource> queue, Dictionary<string, OwnerEvent<TResource>> outstanding)
+    private void HandleAnswer(InboundRequest answer, InboundRequest initial, InFlightWindow<OwnerEvent<TResource>> window, SubscriberQueue<TResource> queue)
     {
         if (answer.FrameError is { } frameError)
         {
@@ -238,10 +236,10 @@ internal sealed class OwnerStreamSession<TRequest, TResponse, TResource>
             return;
         }
 
-        outstanding.Remove(answered.Nonce, out var sent);
+        var sent = answered.Sent;
         if (kind == HamletRequestKind.Ack)
         {
-            _observer.Acknowledged(answered.ResourceKey, _time.GetElapsedTime(answered.SentTimestamp));
+            _observer.Acknowledged(sent.Key, _time.GetElapsedTime(answered.SentTimestamp));
             return;
         }
 
@@ -250,7 +248,7 @@ internal sealed class OwnerStreamSession<TRequest, TResponse, TResource>
             queue.MarkRejected(sent.Key, sent.Resource);
         }
 
-        _observer.Rejected(answered.ResourceKey, answer.Status!.Code, answer.Status.Message);
+        _observer.Rejected(sent.Key, answer.Status!.Code, answer.Status.Message);
     }
 
     private static TimeSpan Max(TimeSpan left, TimeSpan right) => left > right ? left : right;

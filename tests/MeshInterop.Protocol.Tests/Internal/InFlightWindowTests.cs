@@ -7,13 +7,13 @@ public sealed class InFlightWindowTests
     [Fact]
     public void TryAnswer_ByNonce_FreesThatSlotOnly()
     {
-        var window = new InFlightWindow(4);
+        var window = new InFlightWindow<string>(4);
         window.Add(new("n1", "a", 10));
         window.Add(new("n2", "b", 20));
 
         Assert.True(window.TryAnswer("n2", out var answered));
 
-        Assert.Equal("b", answered.ResourceKey);
+        Assert.Equal("b", answered.Sent);
         Assert.Equal(1, window.Count);
         Assert.Equal("n1", window.Oldest?.Nonce);
     }
@@ -21,7 +21,7 @@ public sealed class InFlightWindowTests
     [Fact]
     public void TryAnswer_EmptyNonce_AnswersTheOldest()
     {
-        var window = new InFlightWindow(2);
+        var window = new InFlightWindow<string>(2);
         window.Add(new("n1", "a", 10));
         window.Add(new("n2", "b", 20));
 
@@ -33,7 +33,7 @@ public sealed class InFlightWindowTests
     [Fact]
     public void TryAnswer_UnknownNonce_ReturnsFalseAndChangesNothing()
     {
-        var window = new InFlightWindow(1);
+        var window = new InFlightWindow<string>(1);
         window.Add(new("n1", "a", 10));
 
         Assert.False(window.TryAnswer("n9", out _));
@@ -44,7 +44,7 @@ public sealed class InFlightWindowTests
     [Fact]
     public void Add_WhenFull_Throws()
     {
-        var window = new InFlightWindow(1);
+        var window = new InFlightWindow<string>(1);
         window.Add(new("n1", "a", 10));
 
         Assert.Throws<InvalidOperationException>(() => window.Add(new("n2", "b", 20)));
@@ -53,6 +53,6 @@ public sealed class InFlightWindowTests
     [Fact]
     public void Add_EmptyNonce_Throws()
     {
-        Assert.Throws<ArgumentException>(() => new InFlightWindow(1).Add(new(string.Empty, "a", 10)));
+        Assert.Throws<ArgumentException>(() => new InFlightWindow<string>(1).Add(new(string.Empty, "a", 10)));
     }
 }
