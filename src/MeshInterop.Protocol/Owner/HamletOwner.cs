@@ -21,9 +21,7 @@ public sealed partial class HamletOwner : IDisposable
 {
     private readonly CatalogPartition _catalog;
     private readonly IHamletPeerAuthorizer _authorizer;
-    private readonly HamletOwnerOptions _options;
-
-    internal HamletOwnerOptions Options => _options;
+    private readonly int _maxStreamsPerPeer;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
@@ -53,7 +51,11 @@ public sealed partial class HamletOwner : IDisposable
 
         _catalog = catalog;
         _authorizer = authorizer;
-        _options = options;
+        _maxStreamsPerPeer = options.MaxStreamsPerPeer;
+
+        // Resolved once, as validated: later changes to the options object do not reach running streams.
+        V1Alpha1Settings = SessionSettings(options, options.V1Alpha1EnvelopeResources);
+        V1Alpha2Settings = SessionSettings(options, options.V1Alpha2EnvelopeResources);
         _time = timeProvider;
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _metrics = meterFactory is null ? null : new ProtocolMetrics(meterFactory);
@@ -61,6 +63,10 @@ public sealed partial class HamletOwner : IDisposable
 
     /// <summary>Raised when a peer NACKs a response: the stream stays open and the content is not resent until it changes.</summary>
     public event EventHandler<HamletNackEventArgs>? Nacked;
+
+    internal OwnerSessionSettings V1Alpha1Settings { get; }
+
+    internal OwnerSessionSettings V1Alpha2Settings { get; }
 
     /// <summary>Gets how many streams are open.</summary>
     public int StreamCount
@@ -80,14 +86,14 @@ public sealed partial class HamletOwner : IDisposable
     /// <inheritdoc />
     public void Dispose() => _stopping.Dispose();
 
-    internal Task ServeAsync<TRequest, TResponse>(IOwnerEnvelope<TRequest, TResponse> envelope, ISet<HamletResourceVersion> served, IAsyncStreamReader<TRequest> requests, IServerStreamWriter<TResponse> responses, ServerCallContext context)
+    internal Task ServeAsync<TRequest, TResponse>(IOwnerEnvelope<TRequest, TResponse> envelope, OwnerSessionSettings settings, IAsyncStreamReader<TRequest> requests, IServerStreamWriter<TResponse> responses, ServerCallContext context)
     {
         if (_stopping.IsCancellationRequested)
         {
             throw new RpcException(new Status(StatusCode.Unavailable, "The owner is shutting down; reconnect later."));
         }
 
-        if (served.Count == 0)
+        if (settings.ServedVersions.Count == 0)
         {
             throw new RpcException(new Status(StatusCode.Unimplemented, $"This owner does not serve the {envelope.Name} envelope."));
         }
@@ -99,15 +105,15 @@ public sealed partial class HamletOwner : IDisposable
             throw new RpcException(new Status(decision.DenialCode, decision.Reason ?? "The caller is not authorised to subscribe."));
         }
 
-        return ServeAuthorizedAsync(envelope, served, decision.PeerName!, new CatalogOwnerFeed(_catalog, decision.Exports!), requests, responses, context);
+        return ServeAuthorizedAsync(envelope, settings, decision.PeerName!, new CatalogOwnerFeed(_catalog, decision.Exports!), requests, responses, context);
     }
 
-    private async Task ServeAuthorizedAsync<TRequest, TResponse>(IOwnerEnvelope<TRequest, TResponse> envelope, ISet<HamletResourceVersion> served, string peer, CatalogOwnerFeed feed, IAsyncStreamReader<TRequest> requests, IServerStreamWriter<TResponse> responses, ServerCallContext context)
+    private async Task ServeAuthorizedAsync<TRequest, TResponse>(IOwnerEnvelope<TRequest, TResponse> envelope, OwnerSessionSettings settings, string peer, CatalogOwnerFeed feed, IAsyncStreamReader<TRequest> requests, IServerStreamWriter<TResponse> responses, ServerCallContext context)
     {
         lock (_gate)
         {
             var open = _streamsPerPeer.GetValueOrDefault(peer);
-            if (open >= _options.MaxStreamsPerPeer)
+            if (open >= _maxStreamsPerPeer)
             {
                 throw new RpcException(new Status(StatusCode.ResourceExhausted, $"Peer '{peer}' already holds {open} streams, the most this owner allows."));
             }
@@ -126,13 +132,6 @@ public sealed partial class HamletOwner : IDisposable
 
         try
         {
-            var settings = new OwnerSessionSettings
-            {
-                AckTimeout = _options.AckTimeout,
-                MaxWindow = _options.MaxWindow,
-                ServedVersions = new HashSet<HamletResourceVersion>(served),
-                ContextToken = _options.ContextToken,
-            };
             var session = new OwnerStreamSession<TRequest, TResponse, CatalogEntry>(envelope, feed, Pack, settings, new Observer(this, peer), _time);
             await session.RunAsync(requests, responses, context, _stopping.Token).ConfigureAwait(false);
         }
@@ -155,6 +154,14 @@ public sealed partial class HamletOwner : IDisposable
             }
         }
     }
+
+    private static OwnerSessionSettings SessionSettings(HamletOwnerOptions options, IEnumerable<HamletResourceVersion> served) => new()
+    {
+        AckTimeout = options.AckTimeout,
+        MaxWindow = options.MaxWindow,
+        ServedVersions = new HashSet<HamletResourceVersion>(served),
+        ContextToken = options.ContextToken,
+    };
 
     private static Any Pack(CatalogEntry entry, HamletResourceVersion version) => version == HamletResourceVersion.V1Alpha1
         ? Any.Pack(V1Alpha1Mapper.ToWire(entry))

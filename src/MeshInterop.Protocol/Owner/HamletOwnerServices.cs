@@ -9,20 +9,16 @@ namespace MeshInterop.Protocol.Owner;
 /// <param name="owner">The owner it serves.</param>
 public sealed class HamletOwnerV1Alpha1Service(HamletOwner owner) : V1.DiscoveryService.DiscoveryServiceBase
 {
-    private readonly HamletOwnerOptions _options = owner.Options;
-
     /// <inheritdoc />
     public override Task EstablishStream(IAsyncStreamReader<V1.StreamRequest> requestStream, IServerStreamWriter<V1.StreamResponse> responseStream, ServerCallContext context) =>
-        owner.ServeAsync(V1Alpha1OwnerEnvelope.Instance, _options.V1Alpha1EnvelopeResources, requestStream, responseStream, context);
+        owner.ServeAsync(V1Alpha1OwnerEnvelope.Instance, owner.V1Alpha1Settings, requestStream, responseStream, context);
 }
 
 /// <summary>The v1alpha2 <c>DiscoveryService</c> of a <see cref="HamletOwner"/>, for any gRPC server.</summary>
 /// <param name="owner">The owner it serves.</param>
 public sealed class HamletOwnerV1Alpha2Service(HamletOwner owner) : V2.DiscoveryService.DiscoveryServiceBase
 {
-    private readonly HamletOwnerOptions _options = owner.Options;
-
     /// <inheritdoc />
     public override Task EstablishStream(IAsyncStreamReader<V2.BidirectionalStream> requestStream, IServerStreamWriter<V2.BidirectionalStream> responseStream, ServerCallContext context) =>
-        owner.ServeAsync(V1Alpha2OwnerEnvelope.Instance, _options.V1Alpha2EnvelopeResources, requestStream, responseStream, context);
+        owner.ServeAsync(V1Alpha2OwnerEnvelope.Instance, owner.V1Alpha2Settings, requestStream, responseStream, context);
 }
