@@ -55,58 +55,31 @@ internal static class CatalogFileWriter
         WriteIfSet(writer, "subjectAlternativeNames", entry.SubjectAlternativeNames);
         WriteIfSet(writer, "protocols", entry.Protocols);
         WriteIfSet(writer, "sni", entry.Sni);
-        if (!entry.Endpoints.IsEmpty)
+        WriteObjects(writer, "endpoints", entry.Endpoints, static (writer, endpoint) =>
         {
-            writer.WriteStartArray("endpoints");
-            foreach (var endpoint in entry.Endpoints)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("address", endpoint.Address);
-                writer.WriteNumber("port", endpoint.Port);
-                WriteIfSet(writer, "labels", endpoint.Labels);
-                WriteIfSet(writer, "description", endpoint.Description);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-        }
-
-        if (!entry.Instances.IsEmpty)
+            writer.WriteString("address", endpoint.Address);
+            writer.WriteNumber("port", endpoint.Port);
+            WriteIfSet(writer, "labels", endpoint.Labels);
+            WriteIfSet(writer, "description", endpoint.Description);
+        });
+        WriteObjects(writer, "instances", entry.Instances, static (writer, instance) =>
         {
-            writer.WriteStartArray("instances");
-            foreach (var instance in entry.Instances)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("id", instance.Id);
-                writer.WriteString("protocol", instance.Protocol);
-                WriteIfSet(writer, "metadata", instance.Metadata);
-                WriteIfSet(writer, "endpointSelector", instance.EndpointSelector);
-                WriteIfSet(writer, "description", instance.Description);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-        }
-
-        if (!entry.Ports.IsEmpty)
+            writer.WriteString("id", instance.Id);
+            writer.WriteString("protocol", instance.Protocol);
+            WriteIfSet(writer, "metadata", instance.Metadata);
+            WriteIfSet(writer, "endpointSelector", instance.EndpointSelector);
+            WriteIfSet(writer, "description", instance.Description);
+        });
+        WriteObjects(writer, "ports", entry.Ports, static (writer, port) =>
         {
-            writer.WriteStartArray("ports");
-            foreach (var port in entry.Ports)
+            WriteIfSet(writer, "name", port.Name);
+            writer.WriteNumber("port", port.Port);
+            WriteIfSet(writer, "protocol", port.Protocol);
+            if (port.TargetPort != 0)
             {
-                writer.WriteStartObject();
-                WriteIfSet(writer, "name", port.Name);
-                writer.WriteNumber("port", port.Port);
-                WriteIfSet(writer, "protocol", port.Protocol);
-                if (port.TargetPort != 0)
-                {
-                    writer.WriteNumber("targetPort", port.TargetPort);
-                }
-
-                writer.WriteEndObject();
+                writer.WriteNumber("targetPort", port.TargetPort);
             }
-
-            writer.WriteEndArray();
-        }
+        });
 
         if (entry.Locality is { } locality)
         {
@@ -140,6 +113,24 @@ internal static class CatalogFileWriter
         ServiceHealth.Critical => "critical",
         _ => "unknown",
     };
+
+    private static void WriteObjects<T>(Utf8JsonWriter writer, string name, ImmutableArray<T> items, Action<Utf8JsonWriter, T> writeMembers)
+    {
+        if (items.IsEmpty)
+        {
+            return;
+        }
+
+        writer.WriteStartArray(name);
+        foreach (var item in items)
+        {
+            writer.WriteStartObject();
+            writeMembers(writer, item);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
 
     private static void WriteIfSet(Utf8JsonWriter writer, string name, string value)
     {
