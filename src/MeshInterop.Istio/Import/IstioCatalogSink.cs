@@ -2,7 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using MeshInterop.Catalog;
 using MeshInterop.Catalog.Diff;
-using MeshInterop.Istio.Import;
+using MeshInterop.Istio.Internal;
+using MeshInterop.Istio.Internal.Import;
 using MeshInterop.Istio.Internal.Kubernetes;
 using MeshInterop.Istio.Internal.Reconcile;
 using MeshInterop.Istio.Resources;
@@ -11,7 +12,7 @@ using MeshInterop.Istio.Validation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace MeshInterop.Istio.Internal.Import;
+namespace MeshInterop.Istio.Import;
 
 /// <summary>
 /// Writes the import view to the cluster as Istio objects (reference sections 8.1, 8.2 and 10): one ServiceEntry (and,
@@ -22,9 +23,9 @@ namespace MeshInterop.Istio.Internal.Import;
 /// <see cref="ApplyAsync"/> touches only the objects of the changed services; <see cref="ReconcileAsync"/> sweeps
 /// every owned import object that is no longer desired. Once a reconcile has given the sink the complete import set,
 /// a batch that removes a peer's last import also removes every other object labelled with that peer (unpeering).
-/// Calls are serialised.
+/// Calls are serialised. Registered by <c>AddIstio</c>; resolve it as <see cref="ICatalogSink"/>.
 /// </summary>
-internal sealed partial class IstioCatalogSink : ICatalogSink, IDisposable
+public sealed partial class IstioCatalogSink : ICatalogSink, IDisposable
 {
     private const string OwnedImportSelector = IstioObjectNaming.ManagedByLabel + "=" + IstioObjectNaming.ManagedByValue + "," + IstioObjectNaming.RoleLabel + "=" + ImportObjectBuilder.Role;
     private const int MaxHashesInSelector = 64;
@@ -44,7 +45,7 @@ internal sealed partial class IstioCatalogSink : ICatalogSink, IDisposable
     private CrdSchemaSet? _schemas;
     private bool _schemasLoaded;
 
-    public IstioCatalogSink(k8s.Kubernetes client, IOptions<IstioImportOptions> options, TimeProvider timeProvider, ILogger<IstioCatalogSink> logger, IstioMetrics? metrics = null)
+    internal IstioCatalogSink(k8s.Kubernetes client, IOptions<IstioImportOptions> options, TimeProvider timeProvider, ILogger<IstioCatalogSink> logger, IstioMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
@@ -61,8 +62,11 @@ internal sealed partial class IstioCatalogSink : ICatalogSink, IDisposable
     }
 
     /// <summary>Gets what the last successful pass did, for status and tests.</summary>
-    public ImportPassResult? LastResult { get; private set; }
+    internal ImportPassResult? LastResult { get; private set; }
 
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentNullException"><paramref name="changes"/> is <see langword="null"/>.</exception>
+    /// <exception cref="IstioWriteException">Some objects could not be written; nothing was deleted.</exception>
     public async Task ApplyAsync(CatalogDiff changes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
@@ -110,6 +114,9 @@ internal sealed partial class IstioCatalogSink : ICatalogSink, IDisposable
         }
     }
 
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentNullException"><paramref name="desired"/> is <see langword="null"/>.</exception>
+    /// <exception cref="IstioWriteException">Some objects could not be written; nothing was deleted.</exception>
     public async Task ReconcileAsync(CatalogSnapshot desired, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(desired);
@@ -126,6 +133,7 @@ internal sealed partial class IstioCatalogSink : ICatalogSink, IDisposable
         }
     }
 
+    /// <inheritdoc/>
     public void Dispose() => _gate.Dispose();
 
     private async Task<ImportPassResult> PassAsync(
@@ -226,6 +234,3 @@ internal sealed partial class IstioCatalogSink : ICatalogSink, IDisposable
         public static partial void PeerRemoved(ILogger logger, string peer);
     }
 }
-
-/// <summary>What one pass of the import sink did.</summary>
-internal sealed record ImportPassResult(long Revision, WriteOutcome Outcome, IReadOnlyList<ImportFinding> Findings);
