@@ -1,11 +1,10 @@
 using MeshInterop.Catalog;
 using MeshInterop.Catalog.Diff;
 using MeshInterop.Catalog.Validation;
+using MeshInterop.Federation.FileRegistry.Internal;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-
-using MeshInterop.Federation.FileRegistry.Internal;
 
 namespace MeshInterop.Federation.FileRegistry;
 

@@ -4,11 +4,10 @@ using System.Security.Cryptography;
 using System.Threading.Channels;
 using MeshInterop.Catalog;
 using MeshInterop.Catalog.Validation;
+using MeshInterop.Federation.FileRegistry.Internal;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-
-using MeshInterop.Federation.FileRegistry.Internal;
 
 namespace MeshInterop.Federation.FileRegistry;
 
