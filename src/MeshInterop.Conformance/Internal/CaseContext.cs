@@ -160,12 +160,16 @@ internal sealed class CaseContext
         return names;
     }
 
-    private async Task MutateAsync(ConformanceMutation mutation)
+    private Task MutateAsync(ConformanceMutation mutation) =>
+        CallHookAsync($"{mutation.Operation} '{mutation.Name}'", ct => Hook.MutateAsync(mutation, ct));
+
+    /// <summary>Calls the hook under <see cref="ConformanceTimingOptions.HookTimeout"/>, noting the call as evidence.</summary>
+    public async Task CallHookAsync(string what, Func<CancellationToken, Task> call)
     {
-        Note($"hook {mutation.Operation} '{mutation.Name}'");
+        Note("hook " + what);
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
         bound.CancelAfter(Timing.HookTimeout);
-        await Hook.MutateAsync(mutation, bound.Token).ConfigureAwait(false);
+        await call(bound.Token).ConfigureAwait(false);
     }
 
     // ---- Consumer role -------------------------------------------------------------------------------------------
@@ -177,22 +181,16 @@ internal sealed class CaseContext
         return server;
     }
 
-    public async Task StartConsumerAsync(KitOwnerServer server)
+    public Task StartConsumerAsync(KitOwnerServer server)
     {
-        Note($"hook start {server.Address}");
-        using var bound = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
-        bound.CancelAfter(Timing.HookTimeout);
         _consumerStarted = true;
-        await Hook.StartAsync(server.Address, bound.Token).ConfigureAwait(false);
+        return CallHookAsync($"start {server.Address}", ct => Hook.StartAsync(server.Address, ct));
     }
 
-    public async Task StopConsumerAsync()
+    public Task StopConsumerAsync()
     {
-        Note("hook stop");
         _consumerStarted = false;
-        using var bound = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
-        bound.CancelAfter(Timing.HookTimeout);
-        await Hook.StopAsync(bound.Token).ConfigureAwait(false);
+        return CallHookAsync("stop", Hook.StopAsync);
     }
 
     /// <summary>Starts the kit's owner and the target's consumer, and waits for its subscription.</summary>

@@ -89,23 +89,7 @@ internal abstract class KitClientStream : IAsyncDisposable
     }
 
     /// <summary>Gets the next response, or <see langword="null"/> when none arrives within <paramref name="within"/> or the stream ends.</summary>
-    public async Task<KitFrame?> NextAsync(TimeSpan within)
-    {
-        using var bound = CancellationTokenSource.CreateLinkedTokenSource(Context.Cancellation);
-        bound.CancelAfter(within);
-        try
-        {
-            if (await _frames.Reader.WaitToReadAsync(bound.Token).ConfigureAwait(false) && _frames.Reader.TryRead(out var frame))
-            {
-                return frame;
-            }
-        }
-        catch (OperationCanceledException) when (!Context.Cancellation.IsCancellationRequested)
-        {
-        }
-
-        return null;
-    }
+    public Task<KitFrame?> NextAsync(TimeSpan within) => _frames.Reader.ReadWithinAsync(within, Context.Cancellation);
 
     /// <summary>Reads responses until one matches or <paramref name="within"/> passes, answering each with ACK when <paramref name="ack"/> is set.</summary>
     public async Task<List<KitFrame>> CollectAsync(int count, TimeSpan within, bool ack)

@@ -59,23 +59,7 @@ internal abstract class KitServerStream
     protected ServerCallContext Call { get; }
 
     /// <summary>Gets the consumer's next request, or <see langword="null"/> when none arrives within <paramref name="within"/> or the stream ends.</summary>
-    public async Task<KitAnswer?> NextAsync(TimeSpan within)
-    {
-        using var bound = CancellationTokenSource.CreateLinkedTokenSource(Context.Cancellation);
-        bound.CancelAfter(within);
-        try
-        {
-            if (await _answers.Reader.WaitToReadAsync(bound.Token).ConfigureAwait(false) && _answers.Reader.TryRead(out var answer))
-            {
-                return answer;
-            }
-        }
-        catch (OperationCanceledException) when (!Context.Cancellation.IsCancellationRequested)
-        {
-        }
-
-        return null;
-    }
+    public Task<KitAnswer?> NextAsync(TimeSpan within) => _answers.Reader.ReadWithinAsync(within, Context.Cancellation);
 
     /// <summary>Announces the snapshot size with the MeshInterop header, or sends plain headers when <paramref name="snapshotCount"/> is null.</summary>
     public Task SendHeadersAsync(int? snapshotCount)

@@ -519,12 +519,7 @@ internal static class OwnerCases
     {
         var stream = await c.SubscribeAsync().ConfigureAwait(false);
         await SettleAsync(c, stream).ConfigureAwait(false);
-        c.Note("hook stop");
-        using (var bound = CancellationTokenSource.CreateLinkedTokenSource(c.Cancellation))
-        {
-            bound.CancelAfter(c.Timing.HookTimeout);
-            await c.Hook.StopAsync(bound.Token).ConfigureAwait(false);
-        }
+        await c.CallHookAsync("stop", c.Hook.StopAsync).ConfigureAwait(false);
 
         await ExpectEndAsync(c, stream, StatusCode.Unavailable, "a graceful stop").ConfigureAwait(false);
         return "The graceful stop ended the stream with Unavailable.";
