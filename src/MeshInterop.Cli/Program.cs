@@ -3,13 +3,10 @@ using MeshInterop.Cli.Commands;
 
 var root = new RootCommand("meshinterop: federate service meshes over Hamlet with SPIFFE mTLS.");
 root.Subcommands.Add(ProtocolCommand.Create());
-<<<<<<< HEAD
 root.Subcommands.Add(ConformanceCommand.Create());
-=======
 root.Subcommands.Add(IstioCommand.Create());
 root.Subcommands.Add(SpiffeCommand.Create());
 root.Subcommands.Add(CatalogCommand.Create());
->>>>>>> main
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
 
 /// <summary>The entry point; internal, as nothing outside the tool calls it.</summary>
