@@ -1,7 +1,6 @@
 using MeshInterop.Catalog;
 using MeshInterop.Catalog.Diff;
 using MeshInterop.Federation.FileRegistry;
-using MeshInterop.Federation.FileRegistry.Internal;
 using Microsoft.Extensions.Options;
 
 namespace MeshInterop.Federation.Tests.FileRegistry;

@@ -1,6 +1,5 @@
 using MeshInterop.Catalog;
 using MeshInterop.Federation.FileRegistry;
-using MeshInterop.Federation.FileRegistry.Internal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;

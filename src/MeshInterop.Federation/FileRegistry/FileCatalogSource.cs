@@ -4,26 +4,36 @@ using System.Security.Cryptography;
 using System.Threading.Channels;
 using MeshInterop.Catalog;
 using MeshInterop.Catalog.Validation;
+using MeshInterop.Federation.FileRegistry.Internal;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace MeshInterop.Federation.FileRegistry.Internal;
+namespace MeshInterop.Federation.FileRegistry;
 
 /// <summary>
 /// This mesh's services from a JSON registry file. The file is watched (a <see cref="FileSystemWatcher"/>, and a
 /// periodic re-read in case a notification is lost); content that did not change is ignored, and an invalid edit
 /// keeps the last good state and is logged with every problem's line and field, so a typo never drops services.
 /// </summary>
-internal sealed partial class FileCatalogSource : ICatalogSource
+public sealed partial class FileCatalogSource : ICatalogSource
 {
     private readonly FileRegistryOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly CatalogFileReadOptions _readOptions;
 
+    /// <summary>Initializes a new instance of the <see cref="FileCatalogSource"/> class.</summary>
+    /// <param name="options">The file registry options; <see cref="FileRegistryOptions.ServicesPath"/> is read.</param>
+    /// <param name="timeProvider">The clock the periodic re-read runs on.</param>
+    /// <param name="logger">Where loads and rejected edits are reported.</param>
+    /// <param name="environment">The host, whose content root relative paths are resolved against; <see langword="null"/> for the current directory.</param>
+    /// <exception cref="ArgumentNullException">A required argument is <see langword="null"/>.</exception>
     public FileCatalogSource(IOptions<FileRegistryOptions> options, TimeProvider timeProvider, ILogger<FileCatalogSource> logger, IHostEnvironment? environment = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
         _options = options.Value;
         _timeProvider = timeProvider;
         _logger = logger;
@@ -37,6 +47,13 @@ internal sealed partial class FileCatalogSource : ICatalogSource
     /// <summary>Gets the problems of the last version of the file that was rejected, or empty once a good version is read.</summary>
     public ImmutableArray<CatalogFileError> LastErrors { get; private set; } = [];
 
+    /// <summary>
+    /// Reads the registry file as the full state (throwing <see cref="CatalogFileException"/> when it is missing or
+    /// invalid), then delivers each accepted change of the file until cancelled.
+    /// </summary>
+    /// <param name="cancellationToken">Stops the watch.</param>
+    /// <returns>The updates.</returns>
+    /// <exception cref="CatalogFileException">The file is missing or invalid when the watch starts.</exception>
     public async IAsyncEnumerable<CatalogSourceUpdate> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // One pending signal is enough: every read sees the file as it is by then.

@@ -1,17 +1,18 @@
 using MeshInterop.Catalog;
 using MeshInterop.Catalog.Diff;
 using MeshInterop.Catalog.Validation;
+using MeshInterop.Federation.FileRegistry.Internal;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace MeshInterop.Federation.FileRegistry.Internal;
+namespace MeshInterop.Federation.FileRegistry;
 
 /// <summary>
 /// Writes the import view to a JSON file, replaced atomically on every change. The file belongs to the sink: it
 /// holds the imports and nothing else, so a reconcile rewrites it whole.
 /// </summary>
-internal sealed partial class FileCatalogSink : ICatalogSink, IDisposable
+public sealed partial class FileCatalogSink : ICatalogSink, IDisposable
 {
     private static readonly CatalogFileReadOptions ExistingFileOptions = new()
     {
@@ -24,8 +25,15 @@ internal sealed partial class FileCatalogSink : ICatalogSink, IDisposable
     private SortedDictionary<ServiceKey, CatalogEntry>? _imports;
     private byte[]? _written;
 
+    /// <summary>Initializes a new instance of the <see cref="FileCatalogSink"/> class.</summary>
+    /// <param name="options">The file registry options; <see cref="FileRegistryOptions.ImportsPath"/> is read.</param>
+    /// <param name="logger">Where writes are reported.</param>
+    /// <param name="environment">The host, whose content root relative paths are resolved against; <see langword="null"/> for the current directory.</param>
+    /// <exception cref="ArgumentNullException">A required argument is <see langword="null"/>.</exception>
     public FileCatalogSink(IOptions<FileRegistryOptions> options, ILogger<FileCatalogSink> logger, IHostEnvironment? environment = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
         _logger = logger;
         Path = RegistryPaths.Resolve(options.Value.ImportsPath, environment);
     }
@@ -33,6 +41,8 @@ internal sealed partial class FileCatalogSink : ICatalogSink, IDisposable
     /// <summary>Gets the full path of the imports file.</summary>
     public string Path { get; }
 
+    /// <inheritdoc/>
+    /// <exception cref="IOException">The imports file could not be written; the call may be retried.</exception>
     public async Task ApplyAsync(CatalogDiff changes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
@@ -63,6 +73,8 @@ internal sealed partial class FileCatalogSink : ICatalogSink, IDisposable
         }
     }
 
+    /// <inheritdoc/>
+    /// <exception cref="IOException">The imports file could not be written; the call may be retried.</exception>
     public async Task ReconcileAsync(CatalogSnapshot desired, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(desired);
@@ -84,6 +96,7 @@ internal sealed partial class FileCatalogSink : ICatalogSink, IDisposable
         }
     }
 
+    /// <inheritdoc/>
     public void Dispose() => _gate.Dispose();
 
     /// <summary>Starts from what the file holds, so changes applied after a restart land on the imports written before it.</summary>
