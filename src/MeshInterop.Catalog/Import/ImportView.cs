@@ -23,11 +23,15 @@ public sealed class ImportView
     private readonly ImportCollisionPolicy _collisions;
     private readonly TimeProvider _timeProvider;
     private readonly Dictionary<string, Dictionary<ServiceKey, ImportRecord>> _peers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, NameSlot> _slots = new(StringComparer.Ordinal);
 
-    // The claimants of each local FQDN (DNS names compare without case): the sole claimant itself, which is the
-    // usual case and costs no extra object, or a NameSlot with several, oldest first.
-    private readonly Dictionary<string, object> _fqdnClaims = new(StringComparer.OrdinalIgnoreCase);
+    // The index of local names: the sole import of a name itself (the usual case, no extra object), or a NameSlot
+    // when several imports claim the name or a local service owns it.
+    private readonly Dictionary<string, object> _slots = new(StringComparer.Ordinal);
+
+    // The claimants of each local FQDN, keyed by its lower-case form (DNS names compare without case, and an
+    // ordinal key hashes much faster than a case-insensitive one): the sole claimant itself, which is the usual
+    // case and costs no extra object, or a NameSlot with several, oldest first.
+    private readonly Dictionary<string, object> _fqdnClaims = new(StringComparer.Ordinal);
     private readonly Dictionary<PeerKey, ImportConflict> _conflicts = [];
     private readonly Dictionary<PeerKey, DateTimeOffset> _restoredFirstSeen = [];
     private readonly ChangeCollector _changes = new();
@@ -105,7 +109,9 @@ public sealed class ImportView
             throw new ArgumentException($"An entry from peer '{peer}' has an empty key.", nameof(entry));
         lock (_gate)
         {
-            UpsertCore(peer, entry, _timeProvider.GetUtcNow());
+            if (!_peers.TryGetValue(peer, out var records))
+                _peers[peer] = records = [];
+            UpsertCore(peer, records, entry, _timeProvider.GetUtcNow());
             return Collect();
         }
     }
@@ -130,14 +136,18 @@ public sealed class ImportView
 
         lock (_gate)
         {
-            _slots.EnsureCapacity(_slots.Count + batch.Count);
+            Grow(_slots, batch.Count);
+            Grow(_fqdnClaims, batch.Count);
             _changes.Expect(batch.Count);
             if (_peers.TryGetValue(peer, out var records))
-                records.EnsureCapacity(records.Count + batch.Count);
+                Grow(records, batch.Count);
             else
-                _peers[peer] = new Dictionary<ServiceKey, ImportRecord>(batch.Count);
+                _peers[peer] = records = new Dictionary<ServiceKey, ImportRecord>(batch.Count);
+
+            // One clock reading per operation: the imports of one batch are first seen together.
+            var now = _timeProvider.GetUtcNow();
             foreach (var entry in batch)
-                UpsertCore(peer, entry, _timeProvider.GetUtcNow());
+                UpsertCore(peer, records, entry, now);
             return Collect();
         }
     }
@@ -260,10 +270,10 @@ public sealed class ImportView
 
         lock (_gate)
         {
-            foreach (var (name, slot) in _slots.Where(s => s.Value.Local && !wanted.Contains(s.Key)).ToArray())
-                SetLocal(name, slot, local: false);
+            foreach (var name in _slots.Where(s => s.Value is NameSlot { Local: true } && !wanted.Contains(s.Key)).Select(s => s.Key).ToArray())
+                SetLocal(name, local: false);
             foreach (var name in wanted)
-                SetLocal(name, SlotFor(name), local: true);
+                SetLocal(name, local: true);
             return Collect();
         }
     }
@@ -278,10 +288,8 @@ public sealed class ImportView
         ArgumentException.ThrowIfNullOrEmpty(name);
         lock (_gate)
         {
-            if (isLocal)
-                SetLocal(name, SlotFor(name), local: true);
-            else if (_slots.TryGetValue(name, out var slot))
-                SetLocal(name, slot, local: false);
+            if (isLocal || _slots.ContainsKey(name))
+                SetLocal(name, isLocal);
             return Collect();
         }
     }
@@ -294,7 +302,7 @@ public sealed class ImportView
     {
         lock (_gate)
         {
-            entry = _slots.TryGetValue(localKey.Name, out var slot) ? slot.Projected : null;
+            entry = _slots.TryGetValue(localKey.Name, out var slot) ? ProjectedBy(slot) : null;
             return entry is not null;
         }
     }
@@ -305,7 +313,7 @@ public sealed class ImportView
     {
         CatalogEntry[] entries;
         lock (_gate)
-            entries = [.. _slots.Values.Where(s => s.Projected is not null).Select(s => s.Projected!)];
+            entries = [.. _slots.Values.Select(ProjectedBy).OfType<CatalogEntry>()];
         Array.Sort(entries, static (a, b) => a.Key.CompareTo(b.Key));
         return entries;
     }
@@ -368,20 +376,20 @@ public sealed class ImportView
             dictionary.EnsureCapacity(Math.Max(needed, capacity * 2));
     }
 
-    private void UpsertCore(string peer, CatalogEntry entry, DateTimeOffset now)
+    private void UpsertCore(string peer, Dictionary<ServiceKey, ImportRecord> records, CatalogEntry entry, DateTimeOffset now)
     {
-        if (!_peers.TryGetValue(peer, out var records))
-            _peers[peer] = records = [];
         var resolved = TryName(peer, entry, out var name, out var error);
-        if (records.TryGetValue(entry.Key, out var record))
+        ref var record = ref CollectionsMarshal.GetValueRefOrAddDefault(records, entry.Key, out var exists);
+        if (exists)
         {
-            if (ReferenceEquals(record.Entry, entry) || record.Entry.Equals(entry))
+            if (ReferenceEquals(record!.Entry, entry) || record.Entry.Equals(entry))
                 return;
 
             // The usual update keeps its local name: re-settle that name in place, without leaving and re-entering it.
             if (resolved && record.LocalName is { } current && string.Equals(current, name.LocalName, StringComparison.Ordinal)
                 && string.Equals(record.Fqdn, name.Fqdn, StringComparison.OrdinalIgnoreCase) && _slots.TryGetValue(current, out var slot))
             {
+                _changes.TouchName(current, slot);
                 record.Entry = entry;
                 record.Projection = null;
                 record.Fqdn = name.Fqdn;
@@ -394,10 +402,8 @@ public sealed class ImportView
         }
         else
         {
-            var id = new PeerKey(peer, entry.Key);
-            var firstSeen = _restoredFirstSeen.Remove(id, out var restored) ? restored : now;
+            var firstSeen = _restoredFirstSeen.Count > 0 && _restoredFirstSeen.Remove(new PeerKey(peer, entry.Key), out var restored) ? restored : now;
             record = new ImportRecord(peer, entry, firstSeen);
-            records.Add(entry.Key, record);
         }
 
         Attach(record, resolved, name, error);
@@ -406,35 +412,80 @@ public sealed class ImportView
     private bool TryName(string peer, CatalogEntry entry, out ImportName name, [NotNullWhen(false)] out string? error) =>
         NamingFor(peer).TryResolve(entry.Name.Length > 0 ? entry.Name : entry.Key.Name, entry.Fqdn.Length > 0 ? entry.Fqdn : null, out name, out error);
 
-    /// <summary>Adds the record to the slot of its local name, or records why it has none.</summary>
+    /// <summary>Adds the record to its local name, or records why it has none.</summary>
     private void Attach(ImportRecord record, bool resolved, ImportName name, string? error)
     {
         record.Projection = null;
-        if (resolved)
-        {
-            record.LocalName = name.LocalName;
-            record.Fqdn = name.Fqdn;
-            var slot = SlotFor(name.LocalName);
-            slot.Insert(record);
-            Claim(record);
-            Settle(name.LocalName, slot);
-        }
-        else
+        if (!resolved)
         {
             record.LocalName = null;
             record.Fqdn = null;
             SetConflict(record, new ImportConflict(record.Peer, record.RemoteKey, default, ImportConflictReason.InvalidName, error!));
+            return;
         }
+
+        record.LocalName = name.LocalName;
+        record.Fqdn = name.Fqdn;
+        ref var held = ref CollectionsMarshal.GetValueRefOrAddDefault(_slots, name.LocalName, out var exists);
+        object slot;
+        if (!exists)
+        {
+            // The usual case: the first import of a name holds it alone.
+            held = slot = record;
+            _changes.TouchNewName(name.LocalName, record);
+        }
+        else
+        {
+            _changes.TouchName(name.LocalName, held!);
+            var shared = held as NameSlot ?? Share(ref held!);
+            shared.Insert(record);
+            slot = shared;
+        }
+
+        Claim(record);
+        Settle(name.LocalName, slot);
     }
 
-    /// <summary>Takes the record out of its slot (and its conflict) and re-settles the name it held.</summary>
+    /// <summary>Turns a name held by one import alone into a shared slot, so another party can claim it.</summary>
+    private NameSlot Share(ref object held)
+    {
+        var alone = (ImportRecord)held;
+        var shared = new NameSlot();
+        shared.Insert(alone);
+        if (alone.Wins)
+            shared.Winner = alone;
+        alone.Wins = false;
+        _changes.Adopt(shared);
+        _changes.SlotReplaced();
+        held = shared;
+        return shared;
+    }
+
+    /// <summary>Takes the record out of its name (and its conflict) and re-settles the name it held.</summary>
     private void Detach(ImportRecord record)
     {
-        SetConflict(record, null);
         if (record.LocalName is { } name && _slots.TryGetValue(name, out var slot))
         {
-            slot.Remove(record);
-            Settle(name, slot);
+            _changes.TouchName(name, slot);
+            SetConflict(record, null);
+            if (ReferenceEquals(slot, record))
+            {
+                record.Wins = false;
+                _slots.Remove(name);
+                _changes.SlotReplaced();
+            }
+            else
+            {
+                var shared = (NameSlot)slot;
+                shared.Remove(record);
+                if (ReferenceEquals(shared.Winner, record))
+                    shared.Winner = null;
+                Settle(name, shared);
+            }
+        }
+        else
+        {
+            SetConflict(record, null);
         }
 
         Unclaim(record);
@@ -456,7 +507,7 @@ public sealed class ImportView
     {
         if (string.IsNullOrEmpty(record.Fqdn))
             return;
-        ref var claimants = ref CollectionsMarshal.GetValueRefOrAddDefault(_fqdnClaims, record.Fqdn, out var exists);
+        ref var claimants = ref CollectionsMarshal.GetValueRefOrAddDefault(_fqdnClaims, FqdnKey(record.Fqdn), out var exists);
         if (!exists)
         {
             claimants = record;
@@ -477,21 +528,32 @@ public sealed class ImportView
     private void Unclaim(ImportRecord record)
     {
         record.FqdnBlockedBy = null;
-        if (string.IsNullOrEmpty(record.Fqdn) || !_fqdnClaims.TryGetValue(record.Fqdn, out var claimants))
+        if (string.IsNullOrEmpty(record.Fqdn))
+            return;
+        var key = FqdnKey(record.Fqdn);
+        if (!_fqdnClaims.TryGetValue(key, out var claimants))
             return;
         if (claimants is not NameSlot claims)
         {
             if (ReferenceEquals(claimants, record))
-                _fqdnClaims.Remove(record.Fqdn);
+                _fqdnClaims.Remove(key);
             return;
         }
 
         claims.Remove(record);
         if (claims.Count == 0)
-            _fqdnClaims.Remove(record.Fqdn);
+            _fqdnClaims.Remove(key);
         else
             Reassess(claims);
     }
+
+    /// <summary>The form under which an FQDN is claimed: ASCII letters lower-cased (DNS names are ASCII after validation).</summary>
+    private static string FqdnKey(string fqdn) =>
+        fqdn.AsSpan().ContainsAnyInRange('A', 'Z') ? string.Create(fqdn.Length, fqdn, static (chars, source) =>
+        {
+            for (var i = 0; i < chars.Length; i++)
+                chars[i] = source[i] is >= 'A' and <= 'Z' ? (char)(source[i] + ('a' - 'A')) : source[i];
+        }) : fqdn;
 
     /// <summary>
     /// The oldest claimant of an FQDN holds it for its local name; claimants with another local name are blocked.
@@ -506,33 +568,78 @@ public sealed class ImportView
             var blockedBy = string.Equals(claimant.LocalName, holder.LocalName, StringComparison.Ordinal) ? null : holder;
             if (ReferenceEquals(claimant.FqdnBlockedBy, blockedBy))
                 continue;
-            claimant.FqdnBlockedBy = blockedBy;
             if (claimant.LocalName is { } name && _slots.TryGetValue(name, out var slot))
+            {
+                _changes.TouchName(name, slot);
+                claimant.FqdnBlockedBy = blockedBy;
                 Settle(name, slot);
+            }
+            else
+            {
+                claimant.FqdnBlockedBy = blockedBy;
+            }
         }
     }
 
-    private void SetLocal(string name, NameSlot slot, bool local)
+    private void SetLocal(string name, bool local)
     {
-        if (slot.Local == local)
+        ref var held = ref CollectionsMarshal.GetValueRefOrAddDefault(_slots, name, out var exists);
+        NameSlot shared;
+        if (!exists)
+        {
+            if (!local)
+            {
+                _slots.Remove(name);
+                return;
+            }
+
+            held = shared = new NameSlot();
+            _changes.TouchName(name, shared);
+            _changes.SlotReplaced();
+        }
+        else
+        {
+            _changes.TouchName(name, held!);
+            shared = held as NameSlot ?? Share(ref held!);
+        }
+
+        if (shared.Local == local)
             return;
-        slot.Local = local;
-        Settle(name, slot);
+        shared.Local = local;
+        Settle(name, shared);
     }
 
-    private NameSlot SlotFor(string name)
+    private void Settle(string name, object slot)
     {
-        if (!_slots.TryGetValue(name, out var slot))
-            _slots[name] = slot = new NameSlot();
-        return slot;
+        if (slot is ImportRecord alone)
+            SettleAlone(name, alone);
+        else
+            SettleShared(name, (NameSlot)slot);
     }
 
-    /// <summary>Re-evaluates who owns one local name. Cost is linear in the imports contesting that name only.</summary>
-    private void Settle(string name, NameSlot slot)
+    /// <summary>The sole claimant of a name wins it unless its FQDN is held by an earlier import of another name.</summary>
+    private void SettleAlone(string name, ImportRecord record)
+    {
+        _changes.TouchName(name, record);
+        if (record.FqdnBlockedBy is { } holder)
+        {
+            record.Wins = false;
+            SetConflict(record, FqdnTaken(record, name, holder));
+        }
+        else
+        {
+            record.Wins = true;
+            SetConflict(record, null);
+        }
+    }
+
+    /// <summary>Re-evaluates who owns a contested or local name. Cost is linear in the imports contesting that name only.</summary>
+    private void SettleShared(string name, NameSlot slot)
     {
         _changes.TouchName(name, slot);
         var count = slot.Count;
-        CatalogEntry? projected = null;
+        ImportRecord? projected = null;
+        CatalogEntry? aggregate = null;
         if (slot.Local)
         {
             for (var i = 0; i < count; i++)
@@ -548,8 +655,7 @@ public sealed class ImportView
                 var candidate = slot[i];
                 if (candidate.FqdnBlockedBy is { } holder)
                 {
-                    SetConflict(candidate, Conflict(candidate, name, ImportConflictReason.FqdnTaken,
-                        $"FQDN '{candidate.Fqdn}' is held by '{holder.LocalName}' of peer '{holder.Peer}' (key '{holder.RemoteKey}'), which claimed it earlier."));
+                    SetConflict(candidate, FqdnTaken(candidate, name, holder));
                     continue;
                 }
 
@@ -567,11 +673,12 @@ public sealed class ImportView
                             SetConflict(slot[i], Conflict(slot[i], name, ImportConflictReason.Ambiguous, $"{eligible} imports claim '{name}' and the collision policy rejects them all."));
                     break;
                 case ImportCollisionPolicy.AggregateWhenCompatible when eligible > 1:
-                    projected = Aggregate(name, slot, winner);
+                    projected = winner;
+                    aggregate = Aggregate(name, slot, winner);
                     break;
                 default:
                     SetConflict(winner, null);
-                    projected = Project(winner);
+                    projected = winner;
                     for (var i = 0; i < count; i++)
                         if (slot[i] != winner && slot[i].FqdnBlockedBy is null)
                             SetConflict(slot[i], Conflict(slot[i], name, ImportConflictReason.EarlierImport, WonBy(winner, name)));
@@ -579,19 +686,19 @@ public sealed class ImportView
             }
         }
 
-        if (projected is not null && slot.Projected is not null && projected.Equals(slot.Projected))
-            projected = slot.Projected;
-        if ((slot.Projected is null) != (projected is null))
-            _projectedCount += projected is null ? -1 : 1;
-        slot.Projected = projected;
+        // Keep the previous merged entry when the merge gives the same content, so nothing is reported.
+        if (aggregate is not null && slot.Aggregate is not null && aggregate.Equals(slot.Aggregate))
+            aggregate = slot.Aggregate;
+        slot.Winner = projected;
+        slot.Aggregate = aggregate;
         if (slot.IsUnused)
         {
             _slots.Remove(name);
-            _changes.SlotDropped();
+            _changes.SlotReplaced();
         }
     }
 
-    private CatalogEntry Aggregate(string name, NameSlot slot, ImportRecord winner)
+    private CatalogEntry? Aggregate(string name, NameSlot slot, ImportRecord winner)
     {
         SetConflict(winner, null);
         var endpoints = new HashSet<CatalogEndpoint>(winner.Entry.Endpoints);
@@ -611,18 +718,15 @@ public sealed class ImportView
             }
         }
 
-        var projection = Project(winner);
-        return endpoints.Count == projection.Endpoints.Length ? projection : projection with { Endpoints = [.. endpoints] };
+        // Nothing merged in: the winner's own projection, built when read.
+        if (endpoints.Count == winner.Entry.Endpoints.Length)
+            return null;
+        return winner.Project() with { Endpoints = [.. endpoints] };
     }
 
-    private static CatalogEntry Project(ImportRecord record) =>
-        record.Projection ??= record.Entry with
-        {
-            Key = new ServiceKey(record.LocalName!),
-            Name = record.LocalName!,
-            Fqdn = record.Fqdn ?? string.Empty,
-            Origin = CatalogOrigin.FromPeer(record.Peer, record.RemoteKey),
-        };
+    private static ImportConflict FqdnTaken(ImportRecord record, string name, ImportRecord holder) =>
+        Conflict(record, name, ImportConflictReason.FqdnTaken,
+            $"FQDN '{record.Fqdn}' is held by '{holder.LocalName}' of peer '{holder.Peer}' (key '{holder.RemoteKey}'), which claimed it earlier.");
 
     private static ImportConflict Conflict(ImportRecord record, string name, ImportConflictReason reason, string detail) =>
         new(record.Peer, record.RemoteKey, new ServiceKey(name), reason, detail);
@@ -642,6 +746,18 @@ public sealed class ImportView
             _conflicts[record.Id] = conflict;
     }
 
-    private ImportViewChanges Collect() =>
-        _changes.Build(name => _slots.TryGetValue(name, out var slot) ? slot.Projected : null);
+    private ImportViewChanges Collect()
+    {
+        var changes = _changes.Build(name => _slots.GetValueOrDefault(name), out var projectedDelta);
+        _projectedCount += projectedDelta;
+        return changes;
+    }
+
+    /// <summary>The entry projected under a name, or <see langword="null"/>; built on first read and kept.</summary>
+    private static CatalogEntry? ProjectedBy(object slot) => slot switch
+    {
+        ImportRecord { Wins: true } alone => alone.Project(),
+        NameSlot { Winner: { } winner } shared => shared.Aggregate ?? winner.Project(),
+        _ => null,
+    };
 }
