@@ -4,6 +4,8 @@ using System.Runtime.InteropServices;
 using MeshInterop.Catalog.Import.Internal;
 using MeshInterop.Catalog.Naming;
 using MeshInterop.Catalog.Naming.Internal;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MeshInterop.Catalog.Import;
 
@@ -16,12 +18,13 @@ namespace MeshInterop.Catalog.Import;
 /// returns exactly what changed. The result depends only on the imports, their first-seen times and the local
 /// names, never on the order of operations. Thread-safe; operations are serialised.
 /// </summary>
-public sealed class ImportView
+public sealed partial class ImportView
 {
     private readonly Lock _gate = new();
     private readonly ImportNamingPolicy _naming;
     private readonly ImportCollisionPolicy _collisions;
     private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
     private readonly Dictionary<string, Dictionary<ServiceKey, ImportRecord>> _peers = new(StringComparer.Ordinal);
 
     // The index of local names: the sole import of a name itself (the usual case, no extra object), or a NameSlot
@@ -32,6 +35,7 @@ public sealed class ImportView
     // ordinal key hashes much faster than a case-insensitive one): the sole claimant itself, which is the usual
     // case and costs no extra object, or a NameSlot with several, oldest first.
     private readonly Dictionary<string, object> _fqdnClaims = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _localFqdns = new(StringComparer.Ordinal);   // lower-case, as FQDN claims
     private readonly Dictionary<PeerKey, ImportConflict> _conflicts = [];
     private readonly Dictionary<PeerKey, DateTimeOffset> _restoredFirstSeen = [];
     private readonly ChangeCollector _changes = new();
@@ -46,14 +50,28 @@ public sealed class ImportView
     /// <exception cref="ArgumentNullException"><paramref name="naming"/> or <paramref name="timeProvider"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="collisions"/> is not a defined policy.</exception>
     public ImportView(ImportNamingPolicy naming, ImportCollisionPolicy collisions, TimeProvider timeProvider)
+        : this(naming, collisions, timeProvider, NullLogger<ImportView>.Instance)
+    {
+    }
+
+    /// <summary>Initializes an empty view that logs every conflict it raises or clears.</summary>
+    /// <param name="naming">How imports are named locally.</param>
+    /// <param name="collisions">How imports contesting one local name are settled.</param>
+    /// <param name="timeProvider">The clock that stamps the first-seen time of new imports.</param>
+    /// <param name="logger">Receives a warning for each import not projected as itself, and notes when that ends (event IDs 1001 to 1003).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="naming"/>, <paramref name="timeProvider"/> or <paramref name="logger"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="collisions"/> is not a defined policy.</exception>
+    public ImportView(ImportNamingPolicy naming, ImportCollisionPolicy collisions, TimeProvider timeProvider, ILogger<ImportView> logger)
     {
         ArgumentNullException.ThrowIfNull(naming);
         ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
         if (!Enum.IsDefined(collisions))
             throw new ArgumentOutOfRangeException(nameof(collisions), collisions, "Use EarliestWins, RejectAll or AggregateWhenCompatible.");
         _naming = naming;
         _collisions = collisions;
         _timeProvider = timeProvider;
+        _logger = logger;
     }
 
     /// <summary>Gets the number of projected entries.</summary>
@@ -294,6 +312,46 @@ public sealed class ImportView
         }
     }
 
+    /// <summary>Replaces the set of FQDNs local services own (compared without case); imports with those FQDNs are never projected.</summary>
+    /// <param name="fqdns">The FQDNs of local services.</param>
+    /// <returns>What changed in the view.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="fqdns"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">An FQDN is null or empty; nothing is applied then.</exception>
+    public ImportViewChanges SetLocalFqdns(IEnumerable<string> fqdns)
+    {
+        ArgumentNullException.ThrowIfNull(fqdns);
+        var wanted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var fqdn in fqdns)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(fqdn, nameof(fqdns));
+            wanted.Add(FqdnKey(fqdn));
+        }
+
+        lock (_gate)
+        {
+            foreach (var key in _localFqdns.Where(k => !wanted.Contains(k)).ToArray())
+                SetLocalFqdnCore(key, local: false);
+            foreach (var key in wanted)
+                SetLocalFqdnCore(key, local: true);
+            return Collect();
+        }
+    }
+
+    /// <summary>Marks <paramref name="fqdn"/> as owned, or no longer owned, by a local service (compared without case).</summary>
+    /// <param name="fqdn">The FQDN of a local service.</param>
+    /// <param name="isLocal"><see langword="true"/> when a local service now owns the FQDN.</param>
+    /// <returns>What changed in the view.</returns>
+    /// <exception cref="ArgumentException"><paramref name="fqdn"/> is null or empty.</exception>
+    public ImportViewChanges SetLocalFqdn(string fqdn, bool isLocal)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(fqdn);
+        lock (_gate)
+        {
+            SetLocalFqdnCore(FqdnKey(fqdn), isLocal);
+            return Collect();
+        }
+    }
+
     /// <summary>Gets the projected entry of a local name.</summary>
     /// <param name="localKey">The local key (the local name).</param>
     /// <param name="entry">The projected entry, when found.</param>
@@ -392,7 +450,7 @@ public sealed class ImportView
                 _changes.TouchName(current, slot);
                 record.Entry = entry;
                 record.Projection = null;
-                record.Fqdn = name.Fqdn;
+                record.Fqdn = name.Fqdn;       // the same FQDN, possibly spelled in another case
                 Settle(current, slot);
                 return;
             }
@@ -420,12 +478,25 @@ public sealed class ImportView
         {
             record.LocalName = null;
             record.Fqdn = null;
+            record.FqdnKey = null;
             SetConflict(record, new ImportConflict(record.Peer, record.RemoteKey, default, ImportConflictReason.InvalidName, error!));
+            return;
+        }
+
+        if (string.IsNullOrEmpty(name.Fqdn))
+        {
+            // Reference section 7.3: an import without FQDN is stored but not projected, so it holds no name either.
+            record.LocalName = null;
+            record.Fqdn = null;
+            record.FqdnKey = null;
+            SetConflict(record, new ImportConflict(record.Peer, record.RemoteKey, new ServiceKey(name.LocalName), ImportConflictReason.MissingFqdn,
+                $"Service '{record.RemoteKey}' of peer '{record.Peer}' has no FQDN and no FQDN template gives it one; it is stored but not projected."));
             return;
         }
 
         record.LocalName = name.LocalName;
         record.Fqdn = name.Fqdn;
+        record.FqdnKey = FqdnKey(name.Fqdn);
         ref var held = ref CollectionsMarshal.GetValueRefOrAddDefault(_slots, name.LocalName, out var exists);
         object slot;
         if (!exists)
@@ -505,9 +576,7 @@ public sealed class ImportView
 
     private void Claim(ImportRecord record)
     {
-        if (string.IsNullOrEmpty(record.Fqdn))
-            return;
-        ref var claimants = ref CollectionsMarshal.GetValueRefOrAddDefault(_fqdnClaims, FqdnKey(record.Fqdn), out var exists);
+        ref var claimants = ref CollectionsMarshal.GetValueRefOrAddDefault(_fqdnClaims, record.FqdnKey!, out var exists);
         if (!exists)
         {
             claimants = record;
@@ -528,10 +597,7 @@ public sealed class ImportView
     private void Unclaim(ImportRecord record)
     {
         record.FqdnBlockedBy = null;
-        if (string.IsNullOrEmpty(record.Fqdn))
-            return;
-        var key = FqdnKey(record.Fqdn);
-        if (!_fqdnClaims.TryGetValue(key, out var claimants))
+        if (record.FqdnKey is not { } key || !_fqdnClaims.TryGetValue(key, out var claimants))
             return;
         if (claimants is not NameSlot claims)
         {
@@ -609,6 +675,27 @@ public sealed class ImportView
         Settle(name, shared);
     }
 
+    private void SetLocalFqdnCore(string key, bool local)
+    {
+        if (!(local ? _localFqdns.Add(key) : _localFqdns.Remove(key)) || !_fqdnClaims.TryGetValue(key, out var claimants))
+            return;
+        if (claimants is ImportRecord claimant)
+        {
+            ResettleName(claimant);
+            return;
+        }
+
+        var claims = (NameSlot)claimants;
+        for (var i = 0; i < claims.Count; i++)
+            ResettleName(claims[i]);
+    }
+
+    private void ResettleName(ImportRecord record)
+    {
+        if (record.LocalName is { } name && _slots.TryGetValue(name, out var slot))
+            Settle(name, slot);
+    }
+
     private void Settle(string name, object slot)
     {
         if (slot is ImportRecord alone)
@@ -621,7 +708,12 @@ public sealed class ImportView
     private void SettleAlone(string name, ImportRecord record)
     {
         _changes.TouchName(name, record);
-        if (record.FqdnBlockedBy is { } holder)
+        if (HasLocalFqdn(record))
+        {
+            record.Wins = false;
+            SetConflict(record, LocalFqdn(record, name));
+        }
+        else if (record.FqdnBlockedBy is { } holder)
         {
             record.Wins = false;
             SetConflict(record, FqdnTaken(record, name, holder));
@@ -653,6 +745,12 @@ public sealed class ImportView
             for (var i = 0; i < count; i++)
             {
                 var candidate = slot[i];
+                if (HasLocalFqdn(candidate))
+                {
+                    SetConflict(candidate, LocalFqdn(candidate, name));
+                    continue;
+                }
+
                 if (candidate.FqdnBlockedBy is { } holder)
                 {
                     SetConflict(candidate, FqdnTaken(candidate, name, holder));
@@ -669,7 +767,7 @@ public sealed class ImportView
                     break;
                 case ImportCollisionPolicy.RejectAll when eligible > 1:
                     for (var i = 0; i < count; i++)
-                        if (slot[i].FqdnBlockedBy is null)
+                        if (!Excluded(slot[i]))
                             SetConflict(slot[i], Conflict(slot[i], name, ImportConflictReason.Ambiguous, $"{eligible} imports claim '{name}' and the collision policy rejects them all."));
                     break;
                 case ImportCollisionPolicy.AggregateWhenCompatible when eligible > 1:
@@ -680,7 +778,7 @@ public sealed class ImportView
                     SetConflict(winner, null);
                     projected = winner;
                     for (var i = 0; i < count; i++)
-                        if (slot[i] != winner && slot[i].FqdnBlockedBy is null)
+                        if (slot[i] != winner && !Excluded(slot[i]))
                             SetConflict(slot[i], Conflict(slot[i], name, ImportConflictReason.EarlierImport, WonBy(winner, name)));
                     break;
             }
@@ -702,14 +800,16 @@ public sealed class ImportView
     {
         SetConflict(winner, null);
         var endpoints = new HashSet<CatalogEndpoint>(winner.Entry.Endpoints);
+        var peers = new SortedSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < slot.Count; i++)
         {
             var c = slot[i];
-            if (c == winner || c.FqdnBlockedBy is not null)
+            if (c == winner || Excluded(c))
                 continue;
             if (c.Entry.Ports.SequenceEqual(winner.Entry.Ports))
             {
                 endpoints.UnionWith(c.Entry.Endpoints);
+                peers.Add(c.Peer);
                 SetConflict(c, Conflict(c, name, ImportConflictReason.Aggregated, $"Merged into '{name}' of peer '{winner.Peer}' (key '{winner.RemoteKey}'): the service ports agree."));
             }
             else
@@ -718,11 +818,21 @@ public sealed class ImportView
             }
         }
 
-        // Nothing merged in: the winner's own projection, built when read.
-        if (endpoints.Count == winner.Entry.Endpoints.Length)
+        // Nothing merged in: the winner's own projection, built when read. Otherwise the origin names every peer
+        // that contributed, so the loop guard never exports the merged entry back to any of them.
+        peers.Remove(winner.Peer);
+        if (endpoints.Count == winner.Entry.Endpoints.Length && peers.Count == 0)
             return null;
-        return winner.Project() with { Endpoints = [.. endpoints] };
+        return winner.Project() with { Endpoints = [.. endpoints], Origin = CatalogOrigin.FromPeers(winner.Peer, winner.RemoteKey, peers) };
     }
+
+    private bool HasLocalFqdn(ImportRecord record) => _localFqdns.Count > 0 && _localFqdns.Contains(record.FqdnKey!);
+
+    // Imports that take no part in their name's settlement: a local service or an earlier import holds their FQDN.
+    private bool Excluded(ImportRecord record) => record.FqdnBlockedBy is not null || HasLocalFqdn(record);
+
+    private static ImportConflict LocalFqdn(ImportRecord record, string name) =>
+        Conflict(record, name, ImportConflictReason.LocalService, $"A local service owns FQDN '{record.Fqdn}'; an import never shadows a local service.");
 
     private static ImportConflict FqdnTaken(ImportRecord record, string name, ImportRecord holder) =>
         Conflict(record, name, ImportConflictReason.FqdnTaken,
@@ -750,6 +860,8 @@ public sealed class ImportView
     {
         var changes = _changes.Build(name => _slots.GetValueOrDefault(name), out var projectedDelta);
         _projectedCount += projectedDelta;
+        if (!changes.ConflictsRaised.IsEmpty || !changes.ConflictsCleared.IsEmpty)
+            LogConflicts(changes);
         return changes;
     }
 

@@ -29,6 +29,9 @@ internal sealed class ImportRecord(string peer, CatalogEntry entry, DateTimeOffs
 
     internal string? Fqdn { get; set; }
 
+    /// <summary>Gets or sets the FQDN's lower-case form, under which it is claimed; the same string when already lower case.</summary>
+    internal string? FqdnKey { get; set; }
+
     /// <summary>
     /// Gets or sets the projection of <see cref="Entry"/> under its local name, built only when someone reads it
     /// (a rebuild creates none); reset whenever the entry or name changes.
