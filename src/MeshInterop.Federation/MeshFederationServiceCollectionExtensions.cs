@@ -1,9 +1,15 @@
+using System.Diagnostics.Metrics;
+using Grpc.AspNetCore.Server;
+using MeshInterop.Catalog;
 using MeshInterop.Federation;
 using MeshInterop.Federation.Internal;
 using MeshInterop.Federation.Leadership;
 using MeshInterop.Federation.Leadership.Internal;
+using MeshInterop.Protocol.Owner;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -88,6 +94,32 @@ public static class MeshFederationServiceCollectionExtensions
             new MeshFederationOptionsValidator(section, sp.GetService<IServiceProviderIsService>()));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ILeaderElector, SingleReplicaLeaderElector>();
+        services.TryAddSingleton(sp => new FederationAgent(
+            sp.GetRequiredService<IOptions<MeshFederationOptions>>(),
+            sp,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILoggerFactory>(),
+            sp.GetService<IMeterFactory>()));
+        services.TryAddSingleton(sp => new FederationStatus(sp.GetRequiredService<FederationAgent>()));
+        services.TryAddSingleton<IMeshFederationStatus>(sp => sp.GetRequiredService<FederationStatus>());
+        services.TryAddSingleton(sp => sp.GetRequiredService<FederationAgent>().Owner);
+        services.AddHostedService(sp => new MeshFederationHostedService(
+            sp.GetRequiredService<FederationAgent>(),
+            sp.GetRequiredService<FederationStatus>(),
+            sp.GetRequiredService<ILeaderElector>(),
+            sp.GetService<IMeterFactory>() is { } meters ? new FederationMetrics(meters, sp.GetRequiredService<FederationStatus>()) : null,
+            sp.GetService<ICatalogSource>(),
+            sp.GetService<ICatalogSink>(),
+            sp.GetService<IHostApplicationLifetime>(),
+            sp.GetRequiredService<ILogger<MeshFederationHostedService>>()));
+
+        // The owner's services take the message limit from the agent's options.
+        services.AddGrpc();
+        services.AddOptions<GrpcServiceOptions<HamletOwnerV1Alpha1Service>>()
+            .Configure<IOptions<MeshFederationOptions>>((grpc, federation) => grpc.MaxReceiveMessageSize = federation.Value.Protocol.MaxReceiveMessageSize);
+        services.AddOptions<GrpcServiceOptions<HamletOwnerV1Alpha2Service>>()
+            .Configure<IOptions<MeshFederationOptions>>((grpc, federation) => grpc.MaxReceiveMessageSize = federation.Value.Protocol.MaxReceiveMessageSize);
+        services.AddHealthChecks().AddCheck<MeshFederationHealthCheck>(MeshFederationHealthCheck.Name, tags: ["meshinterop", "federation"]);
         return builder;
     }
 }
