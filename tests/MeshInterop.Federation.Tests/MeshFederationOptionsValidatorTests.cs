@@ -90,6 +90,17 @@ public sealed class MeshFederationOptionsValidatorTests
     }
 
     [Fact]
+    public void Validate_PeerImportAlias_Succeeds()
+    {
+        var options = Valid();
+        options.Peers[0].ImportNaming = new ImportNamingOptions { Alias = "nsxsm" };
+
+        var result = Validator().Validate(null, options);
+
+        Assert.True(result.Succeeded, result.FailureMessage);
+    }
+
+    [Fact]
     public void Validate_SeveralProblems_ReportsEveryOne()
     {
         var options = Valid();

@@ -157,7 +157,7 @@ internal sealed class MeshFederationOptionsValidator(string sectionPath, IServic
             if (peer.Exports is { } exports)
                 CheckExports(exports, $"{at}:{nameof(peer.Exports)}", error);
             if (peer.ImportNaming is { } naming)
-                CheckNaming(naming, $"{at}:{nameof(peer.ImportNaming)}", error);
+                CheckNaming(naming, $"{at}:{nameof(peer.ImportNaming)}", error, peer.Name);
             if (peer.DisconnectedTtl < TimeSpan.Zero)
                 error($"{at}:{nameof(peer.DisconnectedTtl)}", $"{peer.DisconnectedTtl} must not be negative; leave it unset to keep imports forever.");
         }
@@ -247,11 +247,14 @@ internal sealed class MeshFederationOptionsValidator(string sectionPath, IServic
         }
     }
 
-    private static void CheckNaming(ImportNamingOptions naming, string at, Action<string, string> error)
+    // Peer naming is checked as that peer's entry: only there may it carry an alias.
+    private static void CheckNaming(ImportNamingOptions naming, string at, Action<string, string> error, string? peer = null)
     {
         try
         {
-            _ = new ImportNamingPolicy(naming);
+            _ = peer is null
+                ? new ImportNamingPolicy(naming)
+                : new ImportNamingPolicy(new ImportNamingOptions(), new Dictionary<string, ImportNamingOptions>(StringComparer.Ordinal) { [peer.Length == 0 ? "peer" : peer] = naming });
         }
         catch (ArgumentException ex)
         {

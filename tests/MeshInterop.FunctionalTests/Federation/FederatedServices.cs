@@ -14,4 +14,7 @@ internal static class FederatedServices
         Endpoints = [new CatalogEndpoint { Address = $"ingress.{mesh}.example", Port = port }],
         Instances = [new CatalogInstance { Id = name, Protocol = "HTTP" }],
     };
+
+    /// <summary>The keys of <paramref name="snapshot"/>, sorted and comma-separated, for exact comparisons.</summary>
+    public static string Keys(CatalogSnapshot snapshot) => string.Join(",", snapshot.Keys.Select(k => k.Name).Order(StringComparer.Ordinal));
 }

@@ -22,8 +22,10 @@ internal sealed class MeshAgent : IAsyncDisposable
 {
     private WebApplication? _app;
 
-    public MeshAgent(string name, TestCertificateAuthority? authority = null)
+    public MeshAgent(string name, TestCertificateAuthority? authority = null, InMemoryCatalogSink? sink = null, Func<InMemoryCatalogSink, ICatalogSink>? wrapSink = null)
     {
+        Sink = sink ?? new InMemoryCatalogSink();
+        SinkService = wrapSink?.Invoke(Sink) ?? Sink;
         Name = name;
         TrustDomain = name + ".example";
         Authority = authority ?? TestCertificateAuthority.CreateRoot(TrustDomain);
@@ -44,7 +46,11 @@ internal sealed class MeshAgent : IAsyncDisposable
 
     public InMemoryCatalogSource Source { get; } = new();
 
-    public InMemoryCatalogSink Sink { get; } = new();
+    public InMemoryCatalogSink Sink { get; }
+
+    public ICatalogSink SinkService { get; }
+
+    public Action<IServiceCollection> ConfigureServices { get; set; } = _ => { };
 
     public int FederationPort { get; }
 
@@ -79,7 +85,8 @@ internal sealed class MeshAgent : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<IX509SvidSource>(Svids);
         builder.Services.AddSingleton<ICatalogSource>(Source);
-        builder.Services.AddSingleton<ICatalogSink>(Sink);
+        builder.Services.AddSingleton(SinkService);
+        ConfigureServices(builder.Services);
         builder.Services.AddMeshFederation(options =>
         {
             options.MeshName = Name;

@@ -23,19 +23,19 @@ public sealed class MeshFederationTests
         await a.StartAsync(TestContext.Current.CancellationToken);
         await b.StartAsync(TestContext.Current.CancellationToken);
 
-        await a.WaitForSinkAsync(s => Keys(s) == "mesh-b-httpbin", "B's httpbin imported");
-        await b.WaitForSinkAsync(s => Keys(s) == "mesh-a-api,mesh-a-web", "A's web and api imported");
+        await a.WaitForSinkAsync(s => FederatedServices.Keys(s) == "mesh-b-httpbin", "B's httpbin imported");
+        await b.WaitForSinkAsync(s => FederatedServices.Keys(s) == "mesh-a-api,mesh-a-web", "A's web and api imported");
         var imported = a.Sink.Current.Find(new ServiceKey("mesh-b-httpbin"))!;
         Assert.Equal("ingress.mesh-b.example", imported.Endpoints.Single().Address);
         Assert.Equal(["spiffe://mesh-b.example/ns/default/sa/httpbin"], imported.SubjectAlternativeNames);
 
         // Add, change, remove in A: each arrives in B's sink, exactly.
         a.Source.Update([FederatedServices.Service("mesh-a", "orders")], []);
-        await b.WaitForSinkAsync(s => Keys(s) == "mesh-a-api,mesh-a-orders,mesh-a-web", "orders added");
+        await b.WaitForSinkAsync(s => FederatedServices.Keys(s) == "mesh-a-api,mesh-a-orders,mesh-a-web", "orders added");
         a.Source.Update([FederatedServices.Service("mesh-a", "web", port: 9443)], []);
         await b.WaitForSinkAsync(s => s.Find(new ServiceKey("mesh-a-web"))?.Endpoints.Single().Port == 9443, "web's port changed");
         a.Source.Update([], [new ServiceKey("api")]);
-        await b.WaitForSinkAsync(s => Keys(s) == "mesh-a-orders,mesh-a-web", "api removed");
+        await b.WaitForSinkAsync(s => FederatedServices.Keys(s) == "mesh-a-orders,mesh-a-web", "api removed");
 
         await a.WaitForStatusAsync(s => s.IsLeader && s.Peers.Single().IsConnected && s.Peers.Single().LastFullSync is not null, "peer connected and synced");
         var peer = a.Status.Peers.Single();
@@ -76,6 +76,4 @@ public sealed class MeshFederationTests
         var fromPeer = await peerHttp.GetAsync(new Uri("/meshinterop/status", UriKind.Relative), cancellation);
         Assert.Equal(System.Net.HttpStatusCode.NotFound, fromPeer.StatusCode);
     }
-
-    private static string Keys(CatalogSnapshot snapshot) => string.Join(",", snapshot.Keys.Select(k => k.Name).Order(StringComparer.Ordinal));
 }
