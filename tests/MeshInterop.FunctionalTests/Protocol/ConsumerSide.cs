@@ -4,8 +4,6 @@ using MeshInterop.Catalog.Import;
 using MeshInterop.Catalog.Naming;
 using MeshInterop.Catalog.Resync;
 using MeshInterop.Catalog.Validation;
-using MeshInterop.Identity.Authorization;
-using MeshInterop.Identity.Tls;
 using MeshInterop.Identity.X509;
 using MeshInterop.Protocol.Consumer;
 
@@ -24,7 +22,7 @@ internal sealed class ConsumerSide : IAsyncDisposable
     private readonly GrpcChannel _channel;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public ConsumerSide(Uri owner, HamletConsumerOptions? options = null, TimeProvider? time = null, ImportSessionOptions? sessions = null, X509Svid? svid = null, bool scripted = false, System.Diagnostics.Metrics.IMeterFactory? meterFactory = null)
+    public ConsumerSide(Uri owner, HamletConsumerOptions? options = null, TimeProvider? time = null, ImportSessionOptions? sessions = null, X509Svid? svid = null, bool scripted = false, System.Diagnostics.Metrics.IMeterFactory? meterFactory = null, Action<SocketsHttpHandler>? configureHandler = null)
     {
         time ??= TimeProvider.System;
         View = new ImportView(ImportNamingPolicy.Default, ImportCollisionPolicy.EarliestWins, time);
@@ -32,11 +30,7 @@ internal sealed class ConsumerSide : IAsyncDisposable
         var catalogHandler = new CatalogImportHandler(Sessions);
         Scripted = new ScriptedHandler(() => catalogHandler);
         Handler = scripted ? Scripted : catalogHandler;
-        var tls = new SpiffeTls(
-            new InMemoryX509SvidSource(svid ?? HamletTestPki.Svid(HamletTestPki.Consumer, HamletTestPki.ConsumerAgent)),
-            new X509SvidValidator(HamletTestPki.Bundles()),
-            SpiffeAuthorizer.Exact(HamletTestPki.OwnerAgent));
-        _channel = GrpcChannel.ForAddress(owner, new GrpcChannelOptions { HttpHandler = tls.CreateHttpHandler(HamletConsumerChannel.ConfigureKeepAlive) });
+        _channel = GrpcChannel.ForAddress(owner, new GrpcChannelOptions { HttpHandler = MtlsGrpcHost.ConsumerTls(svid).CreateHttpHandler(configureHandler ?? HamletConsumerChannel.ConfigureKeepAlive) });
         options ??= new HamletConsumerOptions();
         options.PeerName = PeerName;
 
