@@ -15,10 +15,12 @@ namespace MeshInterop.FunctionalTests.Protocol;
 internal sealed class ScriptedOwner : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly Calls _calls;
 
     private ScriptedOwner(WebApplication app, Calls calls, Uri address)
     {
         _app = app;
+        _calls = calls;
         V1Calls = calls.V1.Reader;
         V2Calls = calls.V2.Reader;
         Address = address;
@@ -51,12 +53,33 @@ internal sealed class ScriptedOwner : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Open streams would hold Kestrel's graceful stop for its whole timeout: end them as a stopping owner would.
+        _calls.EndAll(new Status(StatusCode.Unavailable, "The owner is stopping."));
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
     }
 
     internal sealed class Calls
     {
+        private readonly Lock _gate = new();
+        private readonly List<Action<Status>> _open = [];
+
+        public void Opened(Action<Status> end)
+        {
+            lock (_gate)
+            {
+                _open.Add(end);
+            }
+        }
+
+        public void EndAll(Status status)
+        {
+            lock (_gate)
+            {
+                _open.ForEach(end => end(status));
+            }
+        }
+
         public Channel<ScriptedCall<V1.StreamRequest, V1.StreamResponse>> V1 { get; } = Channel.CreateUnbounded<ScriptedCall<V1.StreamRequest, V1.StreamResponse>>();
 
         public Channel<ScriptedCall<V2.BidirectionalStream, V2.BidirectionalStream>> V2 { get; } = Channel.CreateUnbounded<ScriptedCall<V2.BidirectionalStream, V2.BidirectionalStream>>();
@@ -65,13 +88,13 @@ internal sealed class ScriptedOwner : IAsyncDisposable
     private sealed class V1Service(Calls calls) : V1.DiscoveryService.DiscoveryServiceBase
     {
         public override Task EstablishStream(IAsyncStreamReader<V1.StreamRequest> requestStream, IServerStreamWriter<V1.StreamResponse> responseStream, ServerCallContext context) =>
-            ScriptedCall<V1.StreamRequest, V1.StreamResponse>.ServeAsync(calls.V1.Writer, requestStream, responseStream, context);
+            ScriptedCall<V1.StreamRequest, V1.StreamResponse>.ServeAsync(calls, calls.V1.Writer, requestStream, responseStream, context);
     }
 
     private sealed class V2Service(Calls calls) : V2.DiscoveryService.DiscoveryServiceBase
     {
         public override Task EstablishStream(IAsyncStreamReader<V2.BidirectionalStream> requestStream, IServerStreamWriter<V2.BidirectionalStream> responseStream, ServerCallContext context) =>
-            ScriptedCall<V2.BidirectionalStream, V2.BidirectionalStream>.ServeAsync(calls.V2.Writer, requestStream, responseStream, context);
+            ScriptedCall<V2.BidirectionalStream, V2.BidirectionalStream>.ServeAsync(calls, calls.V2.Writer, requestStream, responseStream, context);
     }
 }
 
@@ -93,18 +116,29 @@ internal sealed class ScriptedCall<TRequest, TResponse>
     /// <summary>Gets whether the peer has closed its side or cancelled.</summary>
     public Task Completed => _requests.Reader.Completion;
 
-    public static async Task ServeAsync(ChannelWriter<ScriptedCall<TRequest, TResponse>> calls, IAsyncStreamReader<TRequest> requests, IServerStreamWriter<TResponse> responses, ServerCallContext context)
+    public static async Task ServeAsync(ScriptedOwner.Calls open, ChannelWriter<ScriptedCall<TRequest, TResponse>> calls, IAsyncStreamReader<TRequest> requests, IServerStreamWriter<TResponse> responses, ServerCallContext context)
     {
         var call = new ScriptedCall<TRequest, TResponse>(responses, context);
+        open.Opened(call.End);
         await calls.WriteAsync(call, context.CancellationToken);
-        var pump = call.PumpAsync(requests);
-        var status = await call._end.Task.WaitAsync(context.CancellationToken);
+        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        var pump = call.PumpAsync(requests, stopReading.Token);
+        Status status;
+        try
+        {
+            status = await call._end.Task.WaitAsync(context.CancellationToken);
+        }
+        finally
+        {
+            // Never return with a read pending: Kestrel pools the stream, and the next call would inherit it.
+            await stopReading.CancelAsync();
+            await pump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
         if (status.StatusCode != StatusCode.OK)
         {
             throw new RpcException(status);
         }
-
-        await pump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     /// <summary>Reads the next request; fails the test if the peer closed its side first.</summary>
@@ -123,13 +157,13 @@ internal sealed class ScriptedCall<TRequest, TResponse>
     /// <summary>Ends the stream with <paramref name="status"/> (OK ends it normally).</summary>
     public void End(Status status) => _end.TrySetResult(status);
 
-    private async Task PumpAsync(IAsyncStreamReader<TRequest> requests)
+    private async Task PumpAsync(IAsyncStreamReader<TRequest> requests, CancellationToken cancellationToken)
     {
         try
         {
-            while (await requests.MoveNext(Context.CancellationToken))
+            while (await requests.MoveNext(cancellationToken))
             {
-                await _requests.Writer.WriteAsync(requests.Current);
+                await _requests.Writer.WriteAsync(requests.Current, cancellationToken);
             }
 
             _requests.Writer.TryComplete();
