@@ -13,6 +13,7 @@ internal static class ConsulTelemetryTags
     public const string RetryClass = "meshinterop.consul.retry_class";
     public const string Watch = "meshinterop.consul.watch";
     public const string Changed = "meshinterop.consul.changed";
+    public const string Operation = "meshinterop.consul.operation";
 }
 
 /// <summary>The instruments of the package, created through <see cref="IMeterFactory"/>.</summary>
@@ -23,6 +24,9 @@ internal sealed class ConsulMetrics
     private readonly UpDownCounter<long> _activeWatches;
     private readonly Counter<long> _watchWakeups;
     private readonly Counter<long> _indexResets;
+    private readonly Histogram<double> _importReconcileDuration;
+    private readonly Counter<long> _importOperations;
+    private readonly Counter<long> _importTransactions;
 
     public ConsulMetrics(IMeterFactory meterFactory)
     {
@@ -38,6 +42,27 @@ internal sealed class ConsulMetrics
             description: "Answers to blocking queries, split by whether the content changed.");
         _indexResets = meter.CreateCounter<long>("meshinterop.consul.watch.index_resets", unit: "{reset}",
             description: "Times a watch saw X-Consul-Index go backwards and resynchronised.");
+        _importReconcileDuration = meter.CreateHistogram<double>("meshinterop.consul.import.reconcile.duration", unit: "s",
+            description: "Time taken by one full reconciliation of the imports with Consul.");
+        _importOperations = meter.CreateCounter<long>("meshinterop.consul.import.operations", unit: "{operation}",
+            description: "Import writes sent to Consul, by operation (register, deregister, check, node).");
+        _importTransactions = meter.CreateCounter<long>("meshinterop.consul.import.transactions", unit: "{transaction}",
+            description: "Transactions of import writes applied by Consul.");
+    }
+
+    public void RecordImportReconcile(TimeSpan elapsed, Exception? error) =>
+        _importReconcileDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>(ConsulTelemetryTags.ErrorType, error?.GetType().Name));
+
+    public void RecordImportTransaction(IReadOnlyList<Internal.Client.TxnOp> operations)
+    {
+        _importTransactions.Add(1);
+        foreach (var op in operations)
+        {
+            var what = op.Service is { } service ? (service.Verb.StartsWith("delete", StringComparison.Ordinal) ? "deregister" : "register")
+                : op.Check is not null ? "check"
+                : "node";
+            _importOperations.Add(1, new KeyValuePair<string, object?>(ConsulTelemetryTags.Operation, what));
+        }
     }
 
     public void RecordRequest(string method, string route, int? statusCode, TimeSpan elapsed, ConsulException? error)

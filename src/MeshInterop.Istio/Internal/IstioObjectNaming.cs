@@ -19,6 +19,8 @@ internal static class IstioObjectNaming
     public const string PeerLabel = "meshinterop.io/peer";
     public const string ServiceLabel = "meshinterop.io/service";
     public const string SpecHashAnnotation = "meshinterop.io/spec-hash";
+    public const string CatalogKeyAnnotation = "meshinterop.io/catalog-key";
+    public const string CatalogRevisionAnnotation = "meshinterop.io/catalog-revision";
 
     private const int MaxNameLength = 63;
 

@@ -16,6 +16,8 @@ public sealed class AuthorizationPolicy : IstioResource
     public required AuthorizationPolicySpec Spec { get; init; }
 
     internal override JsonObject SpecToJson() => Spec.ToJson();
+
+    internal override IstioResource WithMetadata(IstioObjectMetadata metadata) => new AuthorizationPolicy { Metadata = metadata, Spec = Spec };
 }
 
 /// <summary>What an AuthorizationPolicy does with matching requests.</summary>

@@ -14,6 +14,8 @@ public sealed class DestinationRule : IstioResource
     public required DestinationRuleSpec Spec { get; init; }
 
     internal override JsonObject SpecToJson() => Spec.ToJson();
+
+    internal override IstioResource WithMetadata(IstioObjectMetadata metadata) => new DestinationRule { Metadata = metadata, Spec = Spec };
 }
 
 /// <summary>The <c>spec</c> of a DestinationRule.</summary>

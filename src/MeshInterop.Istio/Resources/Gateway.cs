@@ -13,6 +13,8 @@ public sealed class Gateway : IstioResource
     public required GatewaySpec Spec { get; init; }
 
     internal override JsonObject SpecToJson() => Spec.ToJson();
+
+    internal override IstioResource WithMetadata(IstioObjectMetadata metadata) => new Gateway { Metadata = metadata, Spec = Spec };
 }
 
 /// <summary>The <c>spec</c> of a Gateway.</summary>

@@ -72,5 +72,8 @@ public abstract class IstioResource
 
     internal abstract JsonObject SpecToJson();
 
+    /// <summary>A copy of this object with other metadata and the same spec.</summary>
+    internal abstract IstioResource WithMetadata(IstioObjectMetadata metadata);
+
     private static readonly JsonSerializerOptions CompactJson = new() { WriteIndented = false };
 }

@@ -14,6 +14,8 @@ public sealed class PeerAuthentication : IstioResource
     public required PeerAuthenticationSpec Spec { get; init; }
 
     internal override JsonObject SpecToJson() => Spec.ToJson();
+
+    internal override IstioResource WithMetadata(IstioObjectMetadata metadata) => new PeerAuthentication { Metadata = metadata, Spec = Spec };
 }
 
 /// <summary>The mutual TLS mode of a PeerAuthentication.</summary>

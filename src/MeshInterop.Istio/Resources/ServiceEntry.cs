@@ -13,6 +13,8 @@ public sealed class ServiceEntry : IstioResource
     public required ServiceEntrySpec Spec { get; init; }
 
     internal override JsonObject SpecToJson() => Spec.ToJson();
+
+    internal override IstioResource WithMetadata(IstioObjectMetadata metadata) => new ServiceEntry { Metadata = metadata, Spec = Spec };
 }
 
 /// <summary>Whether a ServiceEntry's service is part of the mesh.</summary>
@@ -134,6 +136,8 @@ public sealed class WorkloadEntry : IstioResource
     public required WorkloadEntrySpec Spec { get; init; }
 
     internal override JsonObject SpecToJson() => Spec.ToJson();
+
+    internal override IstioResource WithMetadata(IstioObjectMetadata metadata) => new WorkloadEntry { Metadata = metadata, Spec = Spec };
 }
 
 /// <summary>The <c>spec</c> of a WorkloadEntry, also the item type of <see cref="ServiceEntrySpec.Endpoints"/>.</summary>

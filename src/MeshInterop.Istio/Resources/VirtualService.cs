@@ -13,6 +13,8 @@ public sealed class VirtualService : IstioResource
     public required VirtualServiceSpec Spec { get; init; }
 
     internal override JsonObject SpecToJson() => Spec.ToJson();
+
+    internal override IstioResource WithMetadata(IstioObjectMetadata metadata) => new VirtualService { Metadata = metadata, Spec = Spec };
 }
 
 /// <summary>The <c>spec</c> of a VirtualService (TLS and TCP routing only).</summary>

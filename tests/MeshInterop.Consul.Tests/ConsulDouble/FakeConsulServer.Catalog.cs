@@ -284,6 +284,58 @@ public sealed partial class FakeConsulServer
         return new ReadResult(index, 200, new JsonObject { ["Node"] = NodeJson(node), ["Services"] = services }.ToJsonString(), filtered);
     }
 
+    /// <summary><c>/v1/catalog/nodes</c>, with the <c>node-meta=key:value</c> selector (repeatable; every pair must match).</summary>
+    private ReadResult CatalogNodes(RequestContext r)
+    {
+        RejectFilter(r);
+        var wanted = r.Query.TryGetValue("node-meta", out var pairs)
+            ? pairs.Select(p => p!.Split(':', 2)).Select(p => (Key: p[0], Value: p.Length > 1 ? p[1] : string.Empty)).ToList()
+            : [];
+        var filtered = false;
+        var nodes = new JsonArray();
+        foreach (var node in Store.Nodes.Values.OrderBy(n => n.Name, StringComparer.Ordinal))
+        {
+            if (!wanted.All(w => node.Meta.TryGetValue(w.Key, out var v) && string.Equals(v, w.Value, StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            if (!Allows(r.Token, "node", node.Name, AclLevel.Read))
+            {
+                filtered = true;
+                continue;
+            }
+
+            nodes.Add(NodeJson(node));
+        }
+
+        return new ReadResult(Store.TableIndexes[ConsulDoubleStore.NodesTable], 200, nodes.ToJsonString(), filtered);
+    }
+
+    /// <summary><c>/v1/health/node/&lt;node&gt;</c>: every check of the node, node-level and per service; <c>[]</c> when the node is missing.</summary>
+    private ReadResult HealthNode(RequestContext r, string nodeName)
+    {
+        RejectFilter(r);
+        var filtered = false;
+        var checks = new JsonArray();
+        foreach (var check in Store.Checks.Values.Where(c => string.Equals(c.Node, nodeName, StringComparison.OrdinalIgnoreCase) && InNamespace(r, c.Namespace))
+                     .OrderBy(c => c.CheckId, StringComparer.Ordinal))
+        {
+            var allowed = check.ServiceName.Length > 0
+                ? Allows(r.Token, "service", check.ServiceName, AclLevel.Read)
+                : Allows(r.Token, "node", check.Node, AclLevel.Read);
+            if (!allowed)
+            {
+                filtered = true;
+                continue;
+            }
+
+            checks.Add(CheckJson(check));
+        }
+
+        return new ReadResult(Math.Max(Store.TableIndexes[ConsulDoubleStore.ChecksTable], Store.TableIndexes[ConsulDoubleStore.NodesTable]), 200, checks.ToJsonString(), filtered);
+    }
+
     private ReadResult CatalogNodeServices(RequestContext r, string nodeName)
     {
         var filter = ParseFilter(r, NodeServicesMapSelectors, NodeServicesListSelectors);

@@ -59,7 +59,15 @@ public sealed partial class FakeConsulServer
         {
             if (Faults.Take(ConsulDoubleFaults.Kind.Delay, path) is { } slow)
             {
-                await Task.Delay(slow.Delay, TimeProvider, http.RequestAborted);
+                // The timer starts before the signal, so a test that moves the clock once signalled cannot miss it.
+                var delay = Task.Delay(slow.Delay, TimeProvider, http.RequestAborted);
+                lock (_signalGate)
+                {
+                    _delayed.Add(path);
+                }
+
+                Pulse();
+                await delay;
             }
 
             var drop = Faults.Take(ConsulDoubleFaults.Kind.Drop, path) is not null;
@@ -256,6 +264,12 @@ public sealed partial class FakeConsulServer
             case "catalog" when action == "service":
                 Only(r, "GET");
                 return ReadAsync(r, () => CatalogService(r, Required(r, 3, "Missing service name")), dropWhenParked);
+            case "catalog" when action == "nodes":
+                Only(r, "GET");
+                return ReadAsync(r, () => CatalogNodes(r), dropWhenParked);
+            case "health" when action == "node":
+                Only(r, "GET");
+                return ReadAsync(r, () => HealthNode(r, Required(r, 3, "Missing node name")), dropWhenParked);
             case "catalog" when action == "node":
                 Only(r, "GET");
                 return ReadAsync(r, () => CatalogNode(r, Required(r, 3, "Missing node name")), dropWhenParked);

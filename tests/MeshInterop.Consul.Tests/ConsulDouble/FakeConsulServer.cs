@@ -29,6 +29,7 @@ public sealed partial class FakeConsulServer : IAsyncDisposable
     private readonly List<(Func<bool> Condition, TaskCompletionSource Done)> _waiters = [];
     private readonly List<DoubleRequest> _requests = [];
     private readonly List<ParkedQuery> _parked = [];
+    private readonly List<string> _delayed = [];
     private readonly Random _jitter = new(1234);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -210,6 +211,10 @@ public sealed partial class FakeConsulServer : IAsyncDisposable
     /// <summary>Completes once at least <paramref name="count"/> requests whose path starts with <paramref name="pathPrefix"/> have arrived.</summary>
     public Task WaitForRequestsAsync(string pathPrefix, int count, CancellationToken cancellationToken) =>
         WaitUntilAsync(() => _requests.Count(r => r.Path.StartsWith(pathPrefix, StringComparison.Ordinal)) >= count, cancellationToken);
+
+    /// <summary>Completes once a request whose path starts with <paramref name="pathPrefix"/> is being held by <see cref="ConsulDoubleFaults.DelayNext"/>.</summary>
+    public Task WaitForDelayedAsync(string pathPrefix, CancellationToken cancellationToken) =>
+        WaitUntilAsync(() => _delayed.Any(p => p.StartsWith(pathPrefix, StringComparison.Ordinal)), cancellationToken);
 
     public int RequestCount(string pathPrefix)
     {

@@ -24,6 +24,8 @@ public abstract class ConsulBackendFixture : IAsyncLifetime
 
     internal ConsulEdition Edition { get; private set; }
 
+    internal MeshInterop.Consul.Telemetry.ConsulMetrics Metrics => (_client ?? throw new InvalidOperationException(SkipReason ?? "Not initialised.")).Metrics;
+
     public abstract bool IsDouble { get; }
 
     protected abstract Uri? Address { get; }

@@ -1,6 +1,10 @@
 using System.Text;
 using System.Text.Json;
+using MeshInterop.Catalog;
 using MeshInterop.Consul.Internal.Client;
+using MeshInterop.Consul.Internal.Import;
+using MeshInterop.Consul.Tests.TestSupport;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MeshInterop.Consul.Tests.Contract;
 
@@ -409,6 +413,99 @@ public abstract class ConsulContractTests<TFixture>(TFixture fixture) : IClassFi
 
         Assert.EndsWith(".consul", roots.Value.TrustDomain, StringComparison.Ordinal);
         Assert.False(string.IsNullOrEmpty(roots.Value.ActiveRootID));
+    }
+
+    [Fact]
+    public async Task Nodes_ByNodeMeta_ListOnlyTheOwnersSyntheticNodes()
+    {
+        var mine = Fixture.Name("node-m1");
+        var theirs = Fixture.Name("node-m2");
+        Fixture.CreatedNodes.AddRange([mine, theirs]);
+        Assert.True(await Client.RegisterAsync(new CatalogRegistration { Node = mine, Address = "198.51.100.50", NodeMeta = new() { ["meshinterop-owner"] = Fixture.Name("owner") } }, Ct));
+        Assert.True(await Client.RegisterAsync(new CatalogRegistration { Node = theirs, Address = "198.51.100.51", NodeMeta = new() { ["meshinterop-owner"] = Fixture.Name("other") } }, Ct));
+
+        var nodes = await Client.GetNodesAsync(new ConsulQuery { NodeMeta = "meshinterop-owner:" + Fixture.Name("owner") }, Ct);
+
+        var node = Assert.Single(nodes.Value);
+        Assert.Equal((mine, "198.51.100.50"), (node.Node, node.Address));
+        Assert.True(node.ModifyIndex > 0);
+    }
+
+    [Fact]
+    public async Task HealthNode_ListsNodeAndServiceChecksWithIndexes()
+    {
+        var node = Fixture.Name("node-h");
+        var service = Fixture.Name("checked");
+        await RegisterAsync(node, service, service + "-1", 9000, nodeCheckStatus: "warning");
+
+        var checks = await Client.GetNodeChecksAsync(node, ConsulQuery.Default, Ct);
+
+        var serviceCheck = Assert.Single(checks.Value, c => c.ServiceID == service + "-1");
+        Assert.Equal(("meshinterop:" + service + "-1", service, "passing"), (serviceCheck.CheckID, serviceCheck.ServiceName, serviceCheck.Status));
+        Assert.True(serviceCheck.ModifyIndex > 0);
+        Assert.Equal("warning", Assert.Single(checks.Value, c => c.CheckID == "node-health").Status);
+        Assert.Empty((await Client.GetNodeChecksAsync(Fixture.Name("no-such-node"), ConsulQuery.Default, Ct)).Value);
+    }
+
+    [Fact]
+    public async Task Txn_CreateOnlyCasAndDeleteCas_RejectStaleIndexes()
+    {
+        var node = Fixture.Name("node-c");
+        var service = Fixture.Name("cas");
+        Fixture.CreatedNodes.Add(node);
+        var created = await Client.TransactAsync(
+        [
+            new TxnOp { Node = new TxnNodeOp { Verb = "cas", Node = new NodeInfo { Node = node, Address = "198.51.100.43", ModifyIndex = 0 } } },
+            new TxnOp { Service = new TxnServiceOp { Verb = "cas", Node = node, Service = new AgentService { ID = service + "-1", Service = service, Port = 8443, ModifyIndex = 0 } } },
+            new TxnOp { Check = new TxnCheckOp { Verb = "cas", Check = new HealthCheck { Node = node, CheckID = "meshinterop:" + service + "-1", Name = "federated", Status = "passing", ServiceID = service + "-1", ServiceName = service, ModifyIndex = 0 } } },
+        ], Ct);
+        var nodeIndex = created[0].Node!.ModifyIndex!.Value;
+        var serviceIndex = created[1].Service!.ModifyIndex!.Value;
+        var checkIndex = created[2].Check!.ModifyIndex!.Value;
+
+        // Create-only on an existing node or check, and a delete with an old index, roll back.
+        await Assert.ThrowsAsync<ConsulTransactionConflictException>(() => Client.TransactAsync(
+            [new TxnOp { Node = new TxnNodeOp { Verb = "cas", Node = new NodeInfo { Node = node, Address = "198.51.100.43", ModifyIndex = 0 } } }], Ct));
+        await Assert.ThrowsAsync<ConsulTransactionConflictException>(() => Client.TransactAsync(
+            [new TxnOp { Check = new TxnCheckOp { Verb = "cas", Check = new HealthCheck { Node = node, CheckID = "meshinterop:" + service + "-1", Name = "federated", Status = "critical", ServiceID = service + "-1", ServiceName = service, ModifyIndex = 0 } } }], Ct));
+        await Assert.ThrowsAsync<ConsulTransactionConflictException>(() => Client.TransactAsync(
+            [new TxnOp { Service = new TxnServiceOp { Verb = "delete-cas", Node = node, Service = new AgentService { ID = service + "-1", ModifyIndex = serviceIndex + 1000 } } }], Ct));
+
+        var updated = await Client.TransactAsync(
+            [new TxnOp { Check = new TxnCheckOp { Verb = "cas", Check = new HealthCheck { Node = node, CheckID = "meshinterop:" + service + "-1", Name = "federated", Status = "critical", ServiceID = service + "-1", ServiceName = service, ModifyIndex = checkIndex } } }], Ct);
+        Assert.True(updated[0].Check!.ModifyIndex > checkIndex);
+        await Client.TransactAsync(
+        [
+            new TxnOp { Service = new TxnServiceOp { Verb = "delete-cas", Node = node, Service = new AgentService { ID = service + "-1", ModifyIndex = serviceIndex } } },
+            new TxnOp { Node = new TxnNodeOp { Verb = "delete-cas", Node = new NodeInfo { Node = node, ModifyIndex = nodeIndex } } },
+        ], Ct);
+        Assert.Null((await Client.GetNodeAsync(node, ConsulQuery.Default, Ct)).Value);
+        Assert.Empty((await Client.GetNodeChecksAsync(node, ConsulQuery.Default, Ct)).Value);
+    }
+
+    [Fact]
+    public async Task ImportSink_ReconcileUpdateAndUnpeer_AgainstThisBackend()
+    {
+        var peer = Fixture.Name("emea");
+        var node = ImportMapper.NodeName(peer);
+        Fixture.CreatedNodes.Add(node);
+        var options = new ConsulImportOptions { OwnerId = Fixture.Name("owner") };
+        using var sink = new ConsulImportSink(Client, options, Fixture.Metrics, NullLogger<ConsulImportSink>.Instance);
+        var orders = Imports.Entry(peer, "orders", local: Fixture.Name("sink-orders"));
+        var billing = Imports.Entry(peer, "billing", local: Fixture.Name("sink-billing"), endpoints: [("198.51.100.60", 8443), ("198.51.100.61", 8443)]);
+
+        await sink.ReconcileAsync(Imports.Snapshot(orders, billing), Ct);
+        var written = (await Client.GetNodeServicesAsync(node, ConsulQuery.Default, Ct)).Value!;
+        Assert.Equal(options.OwnerId, written.Node!.Meta!["meshinterop-owner"]);
+        Assert.Equal(3, written.Services!.Count);
+        Assert.Equal(3, (await Client.GetNodeChecksAsync(node, ConsulQuery.Default, Ct)).Value.Count(c => c.CheckID.StartsWith("meshinterop:", StringComparison.Ordinal)));
+
+        await sink.ApplyAsync(Imports.Updated(orders, orders with { Health = ServiceHealth.Critical }), Ct);
+        var health = await Client.GetHealthServiceAsync(orders.Key.Name, ConsulQuery.Default, Ct);
+        Assert.Equal("critical", Assert.Single(Assert.Single(health.Value).Checks!).Status);
+
+        await sink.ApplyAsync(Imports.Removed(orders with { Health = ServiceHealth.Critical }, billing), Ct);
+        Assert.Null((await Client.GetNodeAsync(node, ConsulQuery.Default, Ct)).Value);
     }
 
     [Fact]

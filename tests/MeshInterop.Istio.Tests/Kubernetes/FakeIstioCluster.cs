@@ -1,5 +1,9 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
 using k8s;
+using MeshInterop.Istio.Internal;
 using MeshInterop.Istio.Resources;
+using MeshInterop.Istio.Tests.TestData;
 using MeshInterop.Testing.FakeKubernetes;
 
 namespace MeshInterop.Istio.Tests.Kubernetes;
@@ -35,6 +39,28 @@ internal static class FakeIstioCluster
         server.AddResource("security.istio.io", "v1beta1", "peerauthentications", "PeerAuthentication");
         return server;
     }
+
+    /// <summary>
+    /// Serves the core Services and, when the research data is there, the CRDs of <paramref name="release"/> so that the
+    /// adapter validates against the schemas a real cluster would report.
+    /// </summary>
+    public static void AddCoreAndCrds(FakeKubernetesServer server, string release = ResearchData.Istio1303)
+    {
+        server.AddResource(string.Empty, "v1", "services", "Service");
+        server.AddResource("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", namespaced: false);
+        if (ResearchData.IstioFolder is null)
+            return;
+        foreach (var crd in Crds(release))
+        {
+            if (IstioResourceType.All.Any(t => t.Plural == (string?)crd["spec"]?["names"]?["plural"] && t.Group == (string?)crd["spec"]?["group"]))
+                server.Seed("customresourcedefinitions", crd, manager: "istio-installer");
+        }
+    }
+
+    private static readonly ConcurrentDictionary<string, IReadOnlyList<JsonObject>> CrdCache = new(StringComparer.Ordinal);
+
+    private static IReadOnlyList<JsonObject> Crds(string release) =>
+        CrdCache.GetOrAdd(release, r => [.. YamlJson.ReadDocuments(File.ReadAllText(ResearchData.CrdPath(r))).OfType<JsonObject>()]);
 
     public static k8s.Kubernetes Client(FakeKubernetesServer server) =>
         new(new KubernetesClientConfiguration { Host = server.BaseAddress.ToString() });

@@ -65,6 +65,9 @@ public sealed class FakeKubernetesServer : IAsyncDisposable
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>Fails matching requests with the returned HTTP status (a Status body), before anything is read or stored.</summary>
+    public Func<RecordedRequest, int?>? Fault { get; set; }
+
     /// <summary>Decides on every apply (after merging, before storing); allows everything when unset.</summary>
     public Func<AdmissionRequest, AdmissionOutcome>? Admission { get; set; }
 
@@ -114,12 +117,33 @@ public sealed class FakeKubernetesServer : IAsyncDisposable
         lock (_gate)
         {
             var apiVersion = (string)obj["apiVersion"]!;
-            var group = apiVersion[..apiVersion.IndexOf('/', StringComparison.Ordinal)];
+            var slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
+            var group = slash < 0 ? string.Empty : apiVersion[..slash];   // core objects: "v1", group ""
             var key = new ObjectKey(group, plural, (string?)obj["metadata"]?["namespace"] ?? string.Empty, (string)obj["metadata"]!["name"]!);
             var stored = new StoredObject((JsonObject)obj.DeepClone(), new Dictionary<string, (HashSet<string>, string)>(StringComparer.Ordinal));
             stored.Managers[manager] = (FieldPaths.Leaves(stored.Object), "Update");
-            Commit(key, stored, "ADDED", generationChanged: true);
+
+            // Seeding an existing name is an update by that client: same UID, a MODIFIED event.
+            var exists = _objects.TryGetValue(key, out var existing);
+            if (exists)
+                CopyServerFields(existing!.Object, stored.Object);
+            Commit(key, stored, exists ? "MODIFIED" : "ADDED", generationChanged: true);
             return (JsonObject)stored.Object.DeepClone();
+        }
+    }
+
+    /// <summary>Deletes an object as another client would (a DELETED event); false when it does not exist.</summary>
+    public bool Remove(string group, string plural, string ns, string name)
+    {
+        lock (_gate)
+        {
+            var key = new ObjectKey(group, plural, ns, name);
+            if (!_objects.Remove(key, out var stored))
+                return false;
+            var final = (JsonObject)stored.Object.DeepClone();
+            final["metadata"]!["resourceVersion"] = Rv(++_resourceVersion);
+            Publish(key, "DELETED", final);
+            return true;
         }
     }
 
@@ -187,7 +211,7 @@ public sealed class FakeKubernetesServer : IAsyncDisposable
             {
                 var bookmark = new JsonObject
                 {
-                    ["apiVersion"] = watch.Definition.Group + "/" + watch.Definition.Version,
+                    ["apiVersion"] = watch.Definition.ApiVersion,
                     ["kind"] = watch.Definition.Kind,
                     ["metadata"] = new JsonObject { ["resourceVersion"] = Rv(_resourceVersion) },
                 };
@@ -230,18 +254,27 @@ public sealed class FakeKubernetesServer : IAsyncDisposable
     {
         var request = context.Request;
         var query = request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
+        var recorded = new RecordedRequest(request.Method, request.Path.Value ?? string.Empty, query, request.ContentType);
         lock (_gate)
-            _requests.Add(new RecordedRequest(request.Method, request.Path.Value ?? string.Empty, query, request.ContentType));
+            _requests.Add(recorded);
+        if (Fault?.Invoke(recorded) is { } faultStatus)
+        {
+            await WriteStatusAsync(context, faultStatus, faultStatus == 500 ? "InternalError" : "Fault", $"injected fault on {request.Method} {request.Path}").ConfigureAwait(false);
+            return;
+        }
 
         var segments = (request.Path.Value ?? string.Empty).Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
-        if (segments.Length < 3 || segments[0] != "apis")
+
+        // The core group lives under /api/v1 (group ""), every other group under /apis/<group>/<version>.
+        var core = segments.Length >= 2 && segments[0] == "api";
+        if (!core && (segments.Length < 3 || segments[0] != "apis"))
         {
             await WriteStatusAsync(context, 404, "NotFound", $"the server could not find the requested resource ({request.Path})").ConfigureAwait(false);
             return;
         }
 
-        var (group, version) = (segments[1], segments[2]);
-        var rest = segments[3..];
+        var (group, version) = core ? (string.Empty, segments[1]) : (segments[1], segments[2]);
+        var rest = segments[(core ? 2 : 3)..];
         string? ns = null;
         if (rest.Length >= 2 && rest[0] == "namespaces")
         {
@@ -318,7 +351,7 @@ public sealed class FakeKubernetesServer : IAsyncDisposable
         {
             ["kind"] = "APIResourceList",
             ["apiVersion"] = "v1",
-            ["groupVersion"] = group + "/" + version,
+            ["groupVersion"] = group.Length == 0 ? version : group + "/" + version,
             ["resources"] = resources,
         }).ConfigureAwait(false);
     }
@@ -348,7 +381,7 @@ public sealed class FakeKubernetesServer : IAsyncDisposable
                 .ToArray();
             list = new JsonObject
             {
-                ["apiVersion"] = definition.Group + "/" + definition.Version,
+                ["apiVersion"] = definition.ApiVersion,
                 ["kind"] = definition.Kind + "List",
                 ["metadata"] = new JsonObject { ["resourceVersion"] = Rv(_resourceVersion) },
                 ["items"] = new JsonArray(items),
@@ -466,7 +499,7 @@ public sealed class FakeKubernetesServer : IAsyncDisposable
             return;
         }
 
-        var expectedApiVersion = definition.Group + "/" + definition.Version;
+        var expectedApiVersion = definition.ApiVersion;
         if ((string?)applied["apiVersion"] != expectedApiVersion || (string?)applied["kind"] != definition.Kind)
         {
             await WriteStatusAsync(context, 400, "BadRequest", $"apiVersion/kind {(string?)applied["apiVersion"]}/{(string?)applied["kind"]} do not match the URL ({expectedApiVersion} {definition.Kind})").ConfigureAwait(false);
@@ -621,7 +654,7 @@ public sealed class FakeKubernetesServer : IAsyncDisposable
             else
             {
                 var stored = (JsonObject)body.DeepClone();
-                stored["apiVersion"] = definition.Group + "/" + definition.Version;
+                stored["apiVersion"] = definition.ApiVersion;
                 stored["kind"] = definition.Kind;
                 if (definition.Namespaced)
                     stored["metadata"]!["namespace"] = ns;
@@ -758,7 +791,7 @@ public sealed class FakeKubernetesServer : IAsyncDisposable
     private static JsonObject InVersion(JsonObject obj, ResourceDefinition definition)
     {
         var copy = (JsonObject)obj.DeepClone();
-        copy["apiVersion"] = definition.Group + "/" + definition.Version;
+        copy["apiVersion"] = definition.ApiVersion;
         return copy;
     }
 
@@ -833,7 +866,11 @@ public sealed class FakeKubernetesServer : IAsyncDisposable
         await context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted).ConfigureAwait(false);
     }
 
-    private sealed record ResourceDefinition(string Group, string Version, string Plural, string Kind, bool Namespaced);
+    private sealed record ResourceDefinition(string Group, string Version, string Plural, string Kind, bool Namespaced)
+    {
+        /// <summary>The <c>apiVersion</c> of the kind: <c>group/version</c>, or the bare version for the core group.</summary>
+        public string ApiVersion => Group.Length == 0 ? Version : Group + "/" + Version;
+    }
 
     private readonly record struct ObjectKey(string Group, string Plural, string Namespace, string Name);
 

@@ -157,7 +157,16 @@ internal sealed partial class ConsulHttpClient
         ReadAsync("/v1/catalog/node-services/{node}", "v1/catalog/node-services/" + Segment(node, nameof(node)), query,
             ConsulJsonContext.Default.NodeServices, absentOn404: false, cancellationToken);
 
+    /// <summary>Lists nodes, optionally only those carrying a node meta pair (<c>node-meta=key:value</c>), for example the synthetic nodes of one owner.</summary>
+    public Task<QueryResult<List<NodeInfo>>> GetNodesAsync(ConsulQuery query, CancellationToken cancellationToken) =>
+        ReadAsync("/v1/catalog/nodes", "v1/catalog/nodes", query, ConsulJsonContext.Default.ListNodeInfo, absentOn404: false, cancellationToken)!;
+
     // ---- health ------------------------------------------------------------------------------------------------------
+
+    /// <summary>Reads every check of a node (node-level and service checks), with their indexes; empty when the node is missing.</summary>
+    public Task<QueryResult<List<HealthCheck>>> GetNodeChecksAsync(string node, ConsulQuery query, CancellationToken cancellationToken) =>
+        ReadAsync("/v1/health/node/{node}", "v1/health/node/" + Segment(node, nameof(node)), query,
+            ConsulJsonContext.Default.ListHealthCheck, absentOn404: false, cancellationToken)!;
 
     public Task<QueryResult<List<ServiceEntry>>> GetHealthServiceAsync(string service, ConsulQuery query, CancellationToken cancellationToken) =>
         ReadAsync("/v1/health/service/{name}", "v1/health/service/" + Segment(service, nameof(service)), query,
@@ -435,6 +444,11 @@ internal sealed partial class ConsulHttpClient
         if (query.Peer is { } peer)
         {
             Add("peer", peer);
+        }
+
+        if (query.NodeMeta is { } nodeMeta)
+        {
+            Add("node-meta", nodeMeta);
         }
 
         return (builder.ToString(), wait);

@@ -446,5 +446,7 @@ internal sealed class TxnErrorBody
 [JsonSerializable(typeof(List<ResolvedExportedService>))]
 [JsonSerializable(typeof(List<ImportedService>))]
 [JsonSerializable(typeof(ImportedServicesEnvelope))]
+[JsonSerializable(typeof(List<NodeInfo>))]
+[JsonSerializable(typeof(List<HealthCheck>))]
 [JsonSerializable(typeof(bool))]
 internal sealed partial class ConsulJsonContext : JsonSerializerContext;

@@ -105,4 +105,7 @@ internal sealed record ConsulQuery
 
     /// <summary>Gets a cluster peer whose separate, peer-scoped catalog is read (<c>?peer=</c>); for diagnostics only, never re-exported.</summary>
     public string? Peer { get; init; }
+
+    /// <summary>Gets a node meta pair <c>key:value</c> that listed nodes must carry (<c>?node-meta=</c>).</summary>
+    public string? NodeMeta { get; init; }
 }

@@ -97,6 +97,29 @@ internal sealed partial class IstioObjectClient(k8s.Kubernetes client, TimeProvi
         }
     }
 
+    /// <summary>Reads one object; <see langword="null"/> when it does not exist.</summary>
+    public async Task<JsonObject?> GetAsync(IstioResourceType type, IstioApiVersion version, string ns, string name, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        using var activity = Start("Get", type, ns, name);
+        try
+        {
+            using var response = await client.CustomObjects.GetNamespacedCustomObjectWithHttpMessagesAsync(
+                type.Group, IstioResourceType.VersionName(version), ns, type.Plural, name, cancellationToken: cancellationToken).ConfigureAwait(false);
+            metrics?.Request("get", type.Kind, "success");
+            return ToJsonObject(response.Body);
+        }
+        catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            metrics?.Request("get", type.Kind, "not_found");
+            return null;
+        }
+        catch (HttpOperationException ex)
+        {
+            throw Failed(activity, "get", type, KubernetesApiException.From(ex, $"Read of {type.Kind} '{ns}/{name}'"));
+        }
+    }
+
     /// <summary>Deletes an object only if its UID is still <paramref name="uid"/>; returns false when it is already gone.</summary>
     public async Task<bool> DeleteAsync(IstioResourceType type, IstioApiVersion version, string ns, string name, string uid, CancellationToken cancellationToken)
     {

@@ -1,0 +1,248 @@
+using System.Diagnostics;
+using Grpc.Net.Client;
+using MeshInterop.Catalog;
+using MeshInterop.Catalog.Diff;
+using MeshInterop.Catalog.Import;
+using MeshInterop.Catalog.Resync;
+using MeshInterop.Federation.Leadership;
+using MeshInterop.Protocol.Consumer;
+using Microsoft.Extensions.Logging;
+
+namespace MeshInterop.Federation.Internal;
+
+/// <summary>
+/// One leadership of this replica: consumes every peer into a fresh import view and keeps the sink equal to it.
+/// <para/>
+/// A new leader does not know what an earlier leader wrote, so it writes nothing until every peer has resynced
+/// (snapshot received and swept), then makes the sink equal to the view in one <see cref="ICatalogSink.ReconcileAsync"/>:
+/// live imports are never deleted for lack of news and nothing is written twice. If some peer has not resynced after
+/// <see cref="MeshFederationOptions.LeaderResyncTimeout"/>, it writes additions and updates only, and reconciles once
+/// every peer has resynced. Every sink call is made under the lease's <see cref="ILeadershipLease.Lost"/> token,
+/// and none starts after it fired.
+/// </summary>
+internal sealed class LeaderTerm(FederationAgent agent, FederationStatus status, ICatalogSink? sink, FederationMetrics? metrics, ILogger logger)
+{
+    private static readonly TimeSpan MaxSinkRetryDelay = TimeSpan.FromSeconds(30);
+
+    public async Task RunAsync(ILeadershipLease lease, CancellationToken stopping)
+    {
+        using var term = CancellationTokenSource.CreateLinkedTokenSource(stopping, lease.Lost);
+        var cancellation = term.Token;
+        var options = agent.Options;
+        var time = agent.TimeProvider;
+        var signal = new ChangeSignal();
+        var view = new ImportView(agent.Naming, options.ImportCollisions, time);
+
+        // Import sessions carry one disconnected TTL each, so peers are grouped by theirs; all share one view.
+        var sessions = new Dictionary<TimeSpan, (ImportSessions Sessions, CatalogImportHandler Handler)>();
+        var sessionsOf = new ImportSessions[agent.Peers.Length];
+        var consumers = new List<(HamletConsumer Consumer, GrpcChannel Channel)>();
+        agent.Store.Imports.Publish([]);
+        status.BeginTerm(view);
+        FederationLog.LeadershipAcquired(logger, agent.Peers.Length);
+        try
+        {
+            foreach (var peer in agent.Peers)
+            {
+                var ttl = peer.DisconnectedTtl ?? TimeSpan.Zero;
+                if (!sessions.TryGetValue(ttl, out var group))
+                {
+                    var created = new ImportSessions(
+                        view,
+                        new ImportSessionOptions { DisconnectedTtl = ttl, SnapshotGracePeriod = options.SnapshotGracePeriod, MaxImportsPerPeer = options.MaxImportsPerPeer },
+                        time,
+                        changes => Published(changes, signal),
+                        agent.MeterFactory);
+                    sessions[ttl] = group = (created, new CatalogImportHandler(created));
+                }
+
+                sessionsOf[peer.Index] = group.Sessions;
+                var tls = agent.ClientTls(peer);
+                var channel = GrpcChannel.ForAddress(peer.Address, new GrpcChannelOptions
+                {
+                    HttpHandler = tls.CreateHttpHandler(HamletConsumerChannel.ConfigureKeepAlive),
+                    MaxReceiveMessageSize = options.Protocol.MaxReceiveMessageSize,
+                    LoggerFactory = agent.LoggerFactory,
+                });
+                var consumer = new HamletConsumer(
+                    peer.Consumer,
+                    channel.CreateCallInvoker(),
+                    new TrackingImportHandler(group.Handler, status, peer.Index, signal),
+                    time,
+                    agent.LoggerFactory.CreateLogger<HamletConsumer>(),
+                    agent.MeterFactory);
+                var index = peer.Index;
+                consumer.StatusChanged += (_, state) =>
+                {
+                    status.Consumer(index, state);
+                    if (state.State == HamletConsumerState.Failed)
+                        FederationLog.PeerFailed(logger, agent.Peers[index].Name, state.LastError);
+                    signal.Set();
+                };
+                consumers.Add((consumer, channel));
+                await consumer.StartAsync(cancellation).ConfigureAwait(false);
+            }
+
+            var localNames = FollowLocalNamesAsync(view, signal, cancellation);
+            try
+            {
+                await WriteAsync(view, sessionsOf, lease, signal, cancellation).ConfigureAwait(false);
+            }
+            finally
+            {
+                await localNames.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            // Stopping or leadership lost: the finally block steps down.
+        }
+        finally
+        {
+            foreach (var (consumer, channel) in consumers)
+            {
+                await consumer.StopAsync(purge: false, CancellationToken.None).ConfigureAwait(false);
+                channel.Dispose();
+            }
+
+            foreach (var group in sessions.Values)
+                group.Sessions.Dispose();
+            status.BeginTerm(null);
+            agent.Store.Imports.Publish([]);
+        }
+    }
+
+    private async Task WriteAsync(ImportView view, ImportSessions[] sessionsOf, ILeadershipLease lease, ChangeSignal signal, CancellationToken cancellation)
+    {
+        var time = agent.TimeProvider;
+        var started = time.GetTimestamp();
+        var synced = new bool[agent.Peers.Length];
+        var written = CatalogSnapshot.Empty;
+        var reconciled = false;
+        var reconcileNeeded = true;
+        var timedOutLogged = false;
+        var failures = 0;
+        var deadline = Task.Delay(agent.Options.LeaderResyncTimeout, time, cancellation);
+        while (true)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var next = signal.Next;
+            var allSynced = true;
+            for (var i = 0; i < synced.Length; i++)
+            {
+                var now = sessionsOf[i].GetState(agent.Peers[i].Name) == ImportSessionState.Synced;
+                if (now && !synced[i])
+                    status.Synced(i);
+                synced[i] = now;
+                allSynced &= now;
+            }
+
+            if (!reconciled && !allSynced && !deadline.IsCompleted)
+            {
+                // Still resyncing: write nothing yet, wake on news or at the deadline.
+                await Task.WhenAny(next, deadline).ConfigureAwait(false);
+                continue;
+            }
+
+            if (!reconciled && !allSynced && !timedOutLogged)
+            {
+                timedOutLogged = true;
+                FederationLog.ResyncTimedOut(logger, string.Join(", ", agent.Peers.Where(p => !synced[p.Index]).Select(p => p.Name)), agent.Options.LeaderResyncTimeout.TotalSeconds);
+            }
+
+            var desired = CatalogSnapshot.Create(view.GetEntries());
+            agent.Store.Imports.Publish(desired);
+            var reconcile = allSynced && reconcileNeeded;
+            try
+            {
+                if (reconcile)
+                {
+                    await ReconcileAsync(desired, lease, cancellation).ConfigureAwait(false);
+                    reconcileNeeded = false;
+                    if (!reconciled)
+                    {
+                        reconciled = true;
+                        var took = time.GetElapsedTime(started);
+                        metrics?.Resynced(took);
+                        FederationLog.Resynced(logger, took.TotalSeconds, desired.Count);
+                    }
+                }
+                else
+                {
+                    await ApplyAsync(CatalogDiffer.Diff(written, desired), lease, cancellation).ConfigureAwait(false);
+                }
+
+                written = desired;
+                failures = 0;
+            }
+            catch (Exception ex) when (!cancellation.IsCancellationRequested)
+            {
+                // The sink may be partly written: reconcile once every peer is in sync, retry with backoff meanwhile.
+                failures++;
+                reconcileNeeded = true;
+                var delay = TimeSpan.FromSeconds(Math.Min(MaxSinkRetryDelay.TotalSeconds, Math.Pow(2, Math.Min(failures - 1, 5))));
+                FederationLog.SinkFailed(logger, ex, reconcile ? FederationMetrics.Reconcile : FederationMetrics.Apply, delay.TotalSeconds);
+                await Task.Delay(delay, time, cancellation).ConfigureAwait(false);
+                continue;
+            }
+
+            await next.WaitAsync(cancellation).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReconcileAsync(CatalogSnapshot desired, ILeadershipLease lease, CancellationToken cancellation)
+    {
+        if (sink is null)
+            return;
+        await WriteToSinkAsync(FederationMetrics.Reconcile, null, lease, token => sink.ReconcileAsync(desired, token), cancellation).ConfigureAwait(false);
+    }
+
+    private async Task ApplyAsync(CatalogDiff diff, ILeadershipLease lease, CancellationToken cancellation)
+    {
+        if (sink is null || diff.IsEmpty)
+            return;
+        await WriteToSinkAsync(FederationMetrics.Apply, diff, lease, token => sink.ApplyAsync(diff, token), cancellation).ConfigureAwait(false);
+        FederationLog.SinkApplied(logger, diff.Count);
+    }
+
+    private async Task WriteToSinkAsync(string operation, CatalogDiff? diff, ILeadershipLease lease, Func<CancellationToken, Task> write, CancellationToken cancellation)
+    {
+        // Checked here, right before the call: a replica that lost leadership never starts another write.
+        cancellation.ThrowIfCancellationRequested();
+        lease.Lost.ThrowIfCancellationRequested();
+        using var activity = FederationActivity.Source.StartActivity("meshinterop.federation.sink." + operation);
+        var started = agent.TimeProvider.GetTimestamp();
+        try
+        {
+            await write(lease.Lost).ConfigureAwait(false);
+            metrics?.SinkWritten(operation, diff, agent.TimeProvider.GetElapsedTime(started), FederationMetrics.Success);
+            if (activity is { IsAllDataRequested: true } && diff is not null)
+                activity.SetTag("meshinterop.sink.changes", diff.Count);
+        }
+        catch (Exception ex)
+        {
+            var outcome = lease.Lost.IsCancellationRequested ? FederationMetrics.LeadershipLost : FederationMetrics.Failure;
+            metrics?.SinkWritten(operation, diff, agent.TimeProvider.GetElapsedTime(started), outcome);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            activity?.SetTag("error.type", ex.GetType().FullName);
+            throw;
+        }
+    }
+
+    private async Task FollowLocalNamesAsync(ImportView view, ChangeSignal signal, CancellationToken cancellation)
+    {
+        // Imports never shadow the mesh's own services: the view learns every local name as it changes.
+        using var reader = agent.Store.Local.Subscribe();
+        Published(view.SetLocalNames(reader.Snapshot.Select(e => e.Name)), signal);
+        await foreach (var batch in reader.ReadAllAsync(cancellation).ConfigureAwait(false))
+            Published(view.SetLocalNames(batch.Snapshot.Select(e => e.Name)), signal);
+    }
+
+    private void Published(ImportViewChanges changes, ChangeSignal signal)
+    {
+        foreach (var conflict in changes.ConflictsRaised)
+            FederationLog.ImportConflict(logger, conflict.Peer, conflict.RemoteKey.ToString(), conflict.LocalKey.ToString(), conflict.Reason.ToString(), conflict.Detail);
+        if (!changes.IsEmpty)
+            signal.Set();
+    }
+}

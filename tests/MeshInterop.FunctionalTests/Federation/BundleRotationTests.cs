@@ -1,0 +1,63 @@
+using MeshInterop.Catalog;
+using MeshInterop.Federation.Internal;
+using MeshInterop.Identity;
+using MeshInterop.Identity.X509;
+using MeshInterop.Testing.Pki;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MeshInterop.FunctionalTests.Federation;
+
+public sealed class BundleRotationTests
+{
+    [Fact(Timeout = 60_000)]
+    public async Task Rotation_PeerPublishesNewCaThenRotatesSvid_TrustFollowsThroughTheBundleEndpoint()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var bundleFile = Path.Combine(Path.GetTempPath(), $"meshinterop-bundle-{Guid.NewGuid():N}.pem");
+        try
+        {
+            await using var a = new MeshAgent("mesh-a");
+            await using var b = new MeshAgent("mesh-b");
+            var bundlePort = LoopbackPort.Reserve();
+            await File.WriteAllTextAsync(bundleFile, b.Authority.Certificate.ExportCertificatePem(), cancellation);
+            b.Configure = options =>
+            {
+                options.TrustBundle.PemFile = bundleFile;
+                options.BundleListenEndpoint = $"127.0.0.1:{bundlePort}";
+            };
+            b.Peer(a);
+            a.Peer(b, peer =>
+            {
+                // The static bundle bootstraps the https_spiffe endpoint, which then keeps B's bundle current.
+                peer.BundleEndpoint.Url = $"https://127.0.0.1:{bundlePort}/meshinterop/bundle";
+                peer.BundleEndpoint.Profile = "https_spiffe";
+                peer.BundleEndpoint.EndpointSpiffeId = b.AgentId;
+            });
+            b.Source.Publish([FederatedServices.Service("mesh-b", "httpbin")]);
+            await a.StartAsync(cancellation);
+            await b.StartAsync(cancellation);
+            await a.WaitForSinkAsync(s => s.Count == 1, "B's httpbin");
+
+            // B publishes its next CA alongside the current one; A picks it up at its next refresh (driven here).
+            using var next = TestCertificateAuthority.CreateRoot(b.TrustDomain);
+            await File.WriteAllTextAsync(bundleFile, b.Authority.Certificate.ExportCertificatePem() + "\n" + next.Certificate.ExportCertificatePem(), cancellation);
+            var agent = a.Services.GetRequiredService<FederationAgent>();
+            Assert.True(await agent.Refresher!.RefreshNowAsync(TrustDomain.Parse(b.TrustDomain), cancellation));
+            Assert.True(agent.Bundles.Current.TryGetX509Bundle(TrustDomain.Parse(b.TrustDomain), out var refreshed));
+            Assert.Equal(2, refreshed!.Authorities.Count);
+
+            // B's agent restarts with an SVID from the new CA; A verifies it against the refreshed bundle.
+            await b.StopAsync();
+            b.Svids.Set(X509Svid.Create(next.IssueSvid(FederationAgent.DefaultAgentPath).Leaf));
+            b.Source.Update([FederatedServices.Service("mesh-b", "orders")], []);
+            await b.StartAsync(cancellation);
+
+            await a.WaitForSinkAsync(s => s.ContainsKey(new ServiceKey("mesh-b-orders")) && s.Count == 2, "B's catalog over the rotated identity");
+            await a.WaitForStatusAsync(s => s.Peers.Single().IsConnected, "connected to the rotated B");
+        }
+        finally
+        {
+            File.Delete(bundleFile);
+        }
+    }
+}
