@@ -31,6 +31,7 @@ internal sealed class LeaderTerm(FederationAgent agent, FederationStatus status,
         var options = agent.Options;
         var time = agent.TimeProvider;
         var signal = new ChangeSignal();
+        var progress = new SinkProgress();
         var view = new ImportView(agent.Naming, options.ImportCollisions, time);
 
         // Import sessions carry one disconnected TTL each, so peers are grouped by theirs; all share one view.
@@ -67,7 +68,7 @@ internal sealed class LeaderTerm(FederationAgent agent, FederationStatus status,
                 var consumer = new HamletConsumer(
                     peer.Consumer,
                     channel.CreateCallInvoker(),
-                    new TrackingImportHandler(group.Handler, status, peer.Index, signal),
+                    new TrackingImportHandler(group.Handler, status, peer.Index, signal, progress, SinkBudget(options), time),
                     time,
                     agent.LoggerFactory.CreateLogger<HamletConsumer>(),
                     agent.MeterFactory);
@@ -86,7 +87,7 @@ internal sealed class LeaderTerm(FederationAgent agent, FederationStatus status,
             var localNames = FollowLocalNamesAsync(view, signal, cancellation);
             try
             {
-                await WriteAsync(view, sessionsOf, lease, signal, cancellation).ConfigureAwait(false);
+                await WriteAsync(view, sessionsOf, lease, signal, progress, cancellation).ConfigureAwait(false);
             }
             finally
             {
@@ -99,6 +100,7 @@ internal sealed class LeaderTerm(FederationAgent agent, FederationStatus status,
         }
         finally
         {
+            progress.Close();
             foreach (var (consumer, channel) in consumers)
             {
                 await consumer.StopAsync(purge: false, CancellationToken.None).ConfigureAwait(false);
@@ -112,7 +114,10 @@ internal sealed class LeaderTerm(FederationAgent agent, FederationStatus status,
         }
     }
 
-    private async Task WriteAsync(ImportView view, ImportSessions[] sessionsOf, ILeadershipLease lease, ChangeSignal signal, CancellationToken cancellation)
+    // A consumer answers within the owner's ACK timeout (30 s by default): NACK Unavailable well before it.
+    private static TimeSpan SinkBudget(MeshFederationOptions options) => options.Protocol.AckTimeout / 2;
+
+    private async Task WriteAsync(ImportView view, ImportSessions[] sessionsOf, ILeadershipLease lease, ChangeSignal signal, SinkProgress progress, CancellationToken cancellation)
     {
         var time = agent.TimeProvider;
         var started = time.GetTimestamp();
@@ -150,6 +155,7 @@ internal sealed class LeaderTerm(FederationAgent agent, FederationStatus status,
                 FederationLog.ResyncTimedOut(logger, string.Join(", ", agent.Peers.Where(p => !synced[p.Index]).Select(p => p.Name)), agent.Options.LeaderResyncTimeout.TotalSeconds);
             }
 
+            var generation = progress.Requested;
             var desired = CatalogSnapshot.Create(view.GetEntries());
             agent.Store.Imports.Publish(desired);
             var reconcile = allSynced && reconcileNeeded;
@@ -174,6 +180,8 @@ internal sealed class LeaderTerm(FederationAgent agent, FederationStatus status,
 
                 written = desired;
                 failures = 0;
+                if (sink is not null)
+                    progress.Written(generation);
             }
             catch (Exception ex) when (!cancellation.IsCancellationRequested)
             {

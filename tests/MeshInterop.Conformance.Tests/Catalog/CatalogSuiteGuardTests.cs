@@ -18,7 +18,6 @@ public sealed class CatalogSuiteGuardTests
     /// <summary>Implementations deliberately without a suite, each with the reason.</summary>
     private static readonly SkippedSuite[] Skipped =
     [
-        new("MeshInterop.Consul.Internal.Export.ConsulExportSource", Suite.Source, "pending"),
     ];
 
     private enum Suite

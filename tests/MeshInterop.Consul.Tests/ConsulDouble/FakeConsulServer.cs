@@ -216,6 +216,10 @@ public sealed partial class FakeConsulServer : IAsyncDisposable
     public Task WaitForDelayedAsync(string pathPrefix, CancellationToken cancellationToken) =>
         WaitUntilAsync(() => _delayed.Any(p => p.StartsWith(pathPrefix, StringComparison.Ordinal)), cancellationToken);
 
+    /// <summary>Completes once a request matching <paramref name="match"/> has arrived.</summary>
+    public Task WaitForRequestAsync(Func<DoubleRequest, bool> match, CancellationToken cancellationToken) =>
+        WaitUntilAsync(() => _requests.Any(match), cancellationToken);
+
     public int RequestCount(string pathPrefix)
     {
         lock (_signalGate)

@@ -1,10 +1,14 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using MeshInterop.Catalog;
+using MeshInterop.Federation;
 using MeshInterop.Identity;
 using MeshInterop.Identity.Authorization;
 using MeshInterop.Identity.Bundles;
 using MeshInterop.Identity.Tls;
 using MeshInterop.Identity.X509;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace MeshInterop.FunctionalTests.Federation;
 
@@ -30,12 +34,16 @@ public sealed class MeshFederationTests
         Assert.Equal(["spiffe://mesh-b.example/ns/default/sa/httpbin"], imported.SubjectAlternativeNames);
 
         // Add, change, remove in A: each arrives in B's sink, exactly.
+        using var sinkChanges = new MetricCollector<long>(b.Services.GetRequiredService<IMeterFactory>(), FederationTelemetry.Name, "meshinterop.federation.sink.changes");
         a.Source.Update([FederatedServices.Service("mesh-a", "orders")], []);
         await b.WaitForSinkAsync(s => FederatedServices.Keys(s) == "mesh-a-api,mesh-a-orders,mesh-a-web", "orders added");
         a.Source.Update([FederatedServices.Service("mesh-a", "web", port: 9443)], []);
         await b.WaitForSinkAsync(s => s.Find(new ServiceKey("mesh-a-web"))?.Endpoints.Single().Port == 9443, "web's port changed");
         a.Source.Update([], [new ServiceKey("api")]);
         await b.WaitForSinkAsync(s => FederatedServices.Keys(s) == "mesh-a-orders,mesh-a-web", "api removed");
+        Assert.Equal("{change}", sinkChanges.Instrument!.Unit);
+        Assert.Equal(1, sinkChanges.GetMeasurementSnapshot().Where(m => Equals(m.Tags[FederationTelemetry.ChangeKindTag], "added")).Sum(m => m.Value));
+        Assert.Equal(1, sinkChanges.GetMeasurementSnapshot().Where(m => Equals(m.Tags[FederationTelemetry.ChangeKindTag], "removed")).Sum(m => m.Value));
 
         await a.WaitForStatusAsync(s => s.IsLeader && s.Peers.Single().IsConnected && s.Peers.Single().LastFullSync is not null, "peer connected and synced");
         var peer = a.Status.Peers.Single();

@@ -52,7 +52,8 @@ internal sealed partial class ConsulExportSource : ICatalogSource
 
     private sealed record CatalogEvent(Dictionary<string, List<string>?> Services, bool Partial) : ExportEvent;
 
-    private sealed record ServiceEvent(string TargetId, List<ServiceEntry> Entries, bool Partial) : ExportEvent;
+    /// <summary>An answer of one service watch; <paramref name="Watch"/> tells it from a stopped watch of the same target that answered late.</summary>
+    private sealed record ServiceEvent(string TargetId, CancellationTokenSource Watch, List<ServiceEntry> Entries, bool Partial) : ExportEvent;
 
     private sealed record GatewaysEvent(ImmutableArray<GatewayAddress> Gateways) : ExportEvent;
 
@@ -114,11 +115,14 @@ internal sealed partial class ConsulExportSource : ICatalogSource
         Dictionary<string, List<string>?> catalogTags = [];
         var built = new Dictionary<string, CatalogEntry?>(StringComparer.Ordinal);
         var rebuildAll = false;
+
+        // Targets whose data changed since the last build: kept across events, because a build waits while a newly
+        // selected service has not answered yet, and a change that arrived meanwhile must not be forgotten.
+        var changedTargets = new HashSet<string>(StringComparer.Ordinal);
         try
         {
             await foreach (var next in events.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                var changedTargets = new HashSet<string>(StringComparer.Ordinal);
                 switch (next)
                 {
                     case FaultEvent fault:
@@ -146,7 +150,7 @@ internal sealed partial class ConsulExportSource : ICatalogSource
                         }
 
                         break;
-                    case ServiceEvent service when watches.TryGetValue(service.TargetId, out var watch):
+                    case ServiceEvent service when watches.TryGetValue(service.TargetId, out var watch) && ReferenceEquals(watch.Stop, service.Watch):
                         watch.Entries = service.Partial && watch.Entries is { } known
                             ? [.. known.Where(k => service.Entries.All(e => !SameInstance(e, k))), .. service.Entries]
                             : service.Entries;
@@ -180,6 +184,7 @@ internal sealed partial class ConsulExportSource : ICatalogSource
                 }
 
                 rebuildAll = false;
+                changedTargets.Clear();
                 var desired = new Dictionary<ServiceKey, CatalogEntry>();
                 foreach (var entry in built.Values)
                 {
@@ -339,7 +344,7 @@ internal sealed partial class ConsulExportSource : ICatalogSource
             var watch = new BlockingQueryWatch<List<ServiceEntry>>("health-service", target.Id,
                 (q, ct) => _client.GetHealthServiceAsync(target.Name, q with { Namespace = target.Namespace }, ct), query,
                 (before, after) => before.Any(b => after.All(a => !SameInstance(a, b))), _client.Options, _client.TimeProvider, _metrics, _logger);
-            var running = RunAsync(watch, u => new ServiceEvent(id, u.Value, u.IsPartial), writer, stop.Token);
+            var running = RunAsync(watch, u => new ServiceEvent(id, stop, u.Value, u.IsPartial), writer, stop.Token);
             watches[id] = new ServiceWatch(target, stop, running);
             Log.ServiceSelected(_logger, id);
         }

@@ -315,4 +315,34 @@ public sealed class ConsulExportSourceTests : IAsyncLifetime
         Assert.Contains("GatewayAddresses:0", error.Message, StringComparison.Ordinal);
         Assert.Contains("DefaultProtocol", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact(Timeout = 20_000)]
+    public async Task WatchAsync_ChangeWhileANewServiceHasNotAnswered_IsStillSent()
+    {
+        // Regression: a change that arrived while a newly selected service's first read was outstanding was forgotten.
+        await DisposeAsync();
+        var serverTime = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        _server = await FakeConsulServer.StartAsync(serverTime, TestContext.Current.CancellationToken);
+        _test = ConsulTestClient.Create(_server.Address, configure: o => o.WatchRateInterval = TimeSpan.FromMilliseconds(10));
+        await Client.DetectEditionAsync(TestContext.Current.CancellationToken);
+        await RegisterAsync("app-01", "billing", "billing-1", 9090, tags: ["export"]);
+        await using var updates = new Updates(Source(o => { o.ExportedServicesConsumer = null; o.ExportTag = "export"; }).WatchAsync(TestContext.Current.CancellationToken));
+        Assert.Single((await updates.NextAsync()).Upserts);
+
+        _server.Faults.DelayNext("/v1/health/service/orders", TimeSpan.FromSeconds(1));
+        var pending = updates.NextAsync();      // the source runs while its consumer waits for the next update
+        await RegisterAsync("app-02", "orders", "orders-1", 8080, tags: ["export"]);
+        await _server.WaitForDelayedAsync("/v1/health/service/orders", TestContext.Current.CancellationToken);
+        await RegisterAsync("app-01", "billing", "billing-1", 9091, tags: ["export"]);
+
+        // The billing watch blocks on the new index only after handing its change to the source, so the change is queued
+        // before orders answers (an earlier request with the old index may be a spurious wake-up).
+        var changedAt = "index=" + (await Client.GetHealthServiceAsync("billing", ConsulQuery.Default, TestContext.Current.CancellationToken)).Meta.LastIndex.ToString(System.Globalization.CultureInfo.InvariantCulture) + "&";
+        await _server.WaitForRequestAsync(r => r.Path == "/v1/health/service/billing" && r.Query.Contains(changedAt, StringComparison.Ordinal), TestContext.Current.CancellationToken);
+        serverTime.Advance(TimeSpan.FromSeconds(1));
+
+        var next = await pending;
+        Assert.Contains(next.Upserts, e => e.Name == "orders");
+        Assert.Equal(9091, Assert.Single(next.Upserts, e => e.Name == "billing").Endpoints.Single().Port);
+    }
 }
