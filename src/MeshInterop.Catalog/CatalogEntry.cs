@@ -465,6 +465,11 @@ public sealed record CatalogEntry
         hasher.Add((int)Health);
         hasher.Add(_origin.PeerName ?? "\0");
         hasher.Add(_origin.RemoteKey.Name);
+        hasher.Add(_origin.MergedPeers.Length);
+        foreach (var peer in _origin.MergedPeers)
+        {
+            hasher.Add(peer);
+        }
         var hash = hasher.Finish();
         return hash == 0 ? 1 : hash;
     }

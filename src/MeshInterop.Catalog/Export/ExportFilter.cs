@@ -97,7 +97,7 @@ public sealed class ExportFilter
     public bool Allows(CatalogEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        return PassesLoopGuard(entry.Origin.PeerName) && SelectsCore(entry.Name, entry.Labels, entry.Tags.AsSpan());
+        return PassesLoopGuard(entry.Origin) && SelectsCore(entry.Name, entry.Labels, entry.Tags.AsSpan());
     }
 
     /// <summary>Keeps the entries <see cref="Peer"/> may receive, in their original order.</summary>
@@ -149,6 +149,19 @@ public sealed class ExportFilter
     /// <returns><see langword="true"/> when an entry of that origin may be exported to <see cref="Peer"/>.</returns>
     public bool PassesLoopGuard(string? originPeer) =>
         originPeer is null || (TransitiveExport && !string.Equals(originPeer, Peer, StringComparison.Ordinal));
+
+    /// <summary>
+    /// The loop guard on a whole origin: as <see cref="PassesLoopGuard(string)"/>, and an entry that merges imports of
+    /// several peers is never sent to any of them.
+    /// </summary>
+    /// <param name="origin">The entry's origin.</param>
+    /// <returns><see langword="true"/> when an entry of that origin may be exported to <see cref="Peer"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="origin"/> is <see langword="null"/>.</exception>
+    public bool PassesLoopGuard(CatalogOrigin origin)
+    {
+        ArgumentNullException.ThrowIfNull(origin);
+        return origin.IsLocal || (TransitiveExport && !origin.CameFrom(Peer));
+    }
 
     private static void ValidateRules(IList<ExportRule> rules, string path, List<string> errors)
     {

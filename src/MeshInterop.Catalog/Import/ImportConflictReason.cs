@@ -3,7 +3,7 @@ namespace MeshInterop.Catalog.Import;
 /// <summary>Why an import is not projected into the local mesh as itself.</summary>
 public enum ImportConflictReason
 {
-    /// <summary>A local service owns the name: a peer can never shadow a local service.</summary>
+    /// <summary>A local service owns the name or the FQDN: a peer can never shadow a local service.</summary>
     LocalService = 0,
 
     /// <summary>An import seen earlier owns the name (<see cref="ImportCollisionPolicy.EarliestWins"/>).</summary>
@@ -23,4 +23,10 @@ public enum ImportConflictReason
 
     /// <summary>An import with a different local name claimed the same local FQDN earlier: two names never share an FQDN.</summary>
     FqdnTaken = 6,
+
+    /// <summary>
+    /// The import has no local FQDN (the owner sent none and no FQDN template gives one): it is stored but not projected
+    /// (reference section 7.3), and holds no local name.
+    /// </summary>
+    MissingFqdn = 7,
 }

@@ -4,6 +4,8 @@ using System.Runtime.InteropServices;
 using MeshInterop.Catalog.Import.Internal;
 using MeshInterop.Catalog.Naming;
 using MeshInterop.Catalog.Naming.Internal;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MeshInterop.Catalog.Import;
 
@@ -16,18 +18,24 @@ namespace MeshInterop.Catalog.Import;
 /// returns exactly what changed. The result depends only on the imports, their first-seen times and the local
 /// names, never on the order of operations. Thread-safe; operations are serialised.
 /// </summary>
-public sealed class ImportView
+public sealed partial class ImportView
 {
     private readonly Lock _gate = new();
     private readonly ImportNamingPolicy _naming;
     private readonly ImportCollisionPolicy _collisions;
     private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
     private readonly Dictionary<string, Dictionary<ServiceKey, ImportRecord>> _peers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, NameSlot> _slots = new(StringComparer.Ordinal);
 
-    // The claimants of each local FQDN (DNS names compare without case): the sole claimant itself, which is the
-    // usual case and costs no extra object, or a NameSlot with several, oldest first.
-    private readonly Dictionary<string, object> _fqdnClaims = new(StringComparer.OrdinalIgnoreCase);
+    // The index of local names: the sole import of a name itself (the usual case, no extra object), or a NameSlot
+    // when several imports claim the name or a local service owns it.
+    private readonly Dictionary<string, object> _slots = new(StringComparer.Ordinal);
+
+    // The claimants of each local FQDN, keyed by its lower-case form (DNS names compare without case, and an
+    // ordinal key hashes much faster than a case-insensitive one): the sole claimant itself, which is the usual
+    // case and costs no extra object, or a NameSlot with several, oldest first.
+    private readonly Dictionary<string, object> _fqdnClaims = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _localFqdns = new(StringComparer.Ordinal);   // lower-case, as FQDN claims
     private readonly Dictionary<PeerKey, ImportConflict> _conflicts = [];
     private readonly Dictionary<PeerKey, DateTimeOffset> _restoredFirstSeen = [];
     private readonly ChangeCollector _changes = new();
@@ -42,14 +50,28 @@ public sealed class ImportView
     /// <exception cref="ArgumentNullException"><paramref name="naming"/> or <paramref name="timeProvider"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="collisions"/> is not a defined policy.</exception>
     public ImportView(ImportNamingPolicy naming, ImportCollisionPolicy collisions, TimeProvider timeProvider)
+        : this(naming, collisions, timeProvider, NullLogger<ImportView>.Instance)
+    {
+    }
+
+    /// <summary>Initializes an empty view that logs every conflict it raises or clears.</summary>
+    /// <param name="naming">How imports are named locally.</param>
+    /// <param name="collisions">How imports contesting one local name are settled.</param>
+    /// <param name="timeProvider">The clock that stamps the first-seen time of new imports.</param>
+    /// <param name="logger">Receives a warning for each import not projected as itself, and notes when that ends (event IDs 1001 to 1003).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="naming"/>, <paramref name="timeProvider"/> or <paramref name="logger"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="collisions"/> is not a defined policy.</exception>
+    public ImportView(ImportNamingPolicy naming, ImportCollisionPolicy collisions, TimeProvider timeProvider, ILogger<ImportView> logger)
     {
         ArgumentNullException.ThrowIfNull(naming);
         ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
         if (!Enum.IsDefined(collisions))
             throw new ArgumentOutOfRangeException(nameof(collisions), collisions, "Use EarliestWins, RejectAll or AggregateWhenCompatible.");
         _naming = naming;
         _collisions = collisions;
         _timeProvider = timeProvider;
+        _logger = logger;
     }
 
     /// <summary>Gets the number of projected entries.</summary>
@@ -105,7 +127,9 @@ public sealed class ImportView
             throw new ArgumentException($"An entry from peer '{peer}' has an empty key.", nameof(entry));
         lock (_gate)
         {
-            UpsertCore(peer, entry, _timeProvider.GetUtcNow());
+            if (!_peers.TryGetValue(peer, out var records))
+                _peers[peer] = records = [];
+            UpsertCore(peer, records, entry, _timeProvider.GetUtcNow());
             return Collect();
         }
     }
@@ -130,14 +154,18 @@ public sealed class ImportView
 
         lock (_gate)
         {
-            _slots.EnsureCapacity(_slots.Count + batch.Count);
+            Grow(_slots, batch.Count);
+            Grow(_fqdnClaims, batch.Count);
             _changes.Expect(batch.Count);
             if (_peers.TryGetValue(peer, out var records))
-                records.EnsureCapacity(records.Count + batch.Count);
+                Grow(records, batch.Count);
             else
-                _peers[peer] = new Dictionary<ServiceKey, ImportRecord>(batch.Count);
+                _peers[peer] = records = new Dictionary<ServiceKey, ImportRecord>(batch.Count);
+
+            // One clock reading per operation: the imports of one batch are first seen together.
+            var now = _timeProvider.GetUtcNow();
             foreach (var entry in batch)
-                UpsertCore(peer, entry, _timeProvider.GetUtcNow());
+                UpsertCore(peer, records, entry, now);
             return Collect();
         }
     }
@@ -260,10 +288,10 @@ public sealed class ImportView
 
         lock (_gate)
         {
-            foreach (var (name, slot) in _slots.Where(s => s.Value.Local && !wanted.Contains(s.Key)).ToArray())
-                SetLocal(name, slot, local: false);
+            foreach (var name in _slots.Where(s => s.Value is NameSlot { Local: true } && !wanted.Contains(s.Key)).Select(s => s.Key).ToArray())
+                SetLocal(name, local: false);
             foreach (var name in wanted)
-                SetLocal(name, SlotFor(name), local: true);
+                SetLocal(name, local: true);
             return Collect();
         }
     }
@@ -278,10 +306,48 @@ public sealed class ImportView
         ArgumentException.ThrowIfNullOrEmpty(name);
         lock (_gate)
         {
-            if (isLocal)
-                SetLocal(name, SlotFor(name), local: true);
-            else if (_slots.TryGetValue(name, out var slot))
-                SetLocal(name, slot, local: false);
+            if (isLocal || _slots.ContainsKey(name))
+                SetLocal(name, isLocal);
+            return Collect();
+        }
+    }
+
+    /// <summary>Replaces the set of FQDNs local services own (compared without case); imports with those FQDNs are never projected.</summary>
+    /// <param name="fqdns">The FQDNs of local services.</param>
+    /// <returns>What changed in the view.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="fqdns"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">An FQDN is null or empty; nothing is applied then.</exception>
+    public ImportViewChanges SetLocalFqdns(IEnumerable<string> fqdns)
+    {
+        ArgumentNullException.ThrowIfNull(fqdns);
+        var wanted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var fqdn in fqdns)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(fqdn, nameof(fqdns));
+            wanted.Add(FqdnKey(fqdn));
+        }
+
+        lock (_gate)
+        {
+            foreach (var key in _localFqdns.Where(k => !wanted.Contains(k)).ToArray())
+                SetLocalFqdnCore(key, local: false);
+            foreach (var key in wanted)
+                SetLocalFqdnCore(key, local: true);
+            return Collect();
+        }
+    }
+
+    /// <summary>Marks <paramref name="fqdn"/> as owned, or no longer owned, by a local service (compared without case).</summary>
+    /// <param name="fqdn">The FQDN of a local service.</param>
+    /// <param name="isLocal"><see langword="true"/> when a local service now owns the FQDN.</param>
+    /// <returns>What changed in the view.</returns>
+    /// <exception cref="ArgumentException"><paramref name="fqdn"/> is null or empty.</exception>
+    public ImportViewChanges SetLocalFqdn(string fqdn, bool isLocal)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(fqdn);
+        lock (_gate)
+        {
+            SetLocalFqdnCore(FqdnKey(fqdn), isLocal);
             return Collect();
         }
     }
@@ -294,7 +360,7 @@ public sealed class ImportView
     {
         lock (_gate)
         {
-            entry = _slots.TryGetValue(localKey.Name, out var slot) ? slot.Projected : null;
+            entry = _slots.TryGetValue(localKey.Name, out var slot) ? ProjectedBy(slot) : null;
             return entry is not null;
         }
     }
@@ -305,7 +371,7 @@ public sealed class ImportView
     {
         CatalogEntry[] entries;
         lock (_gate)
-            entries = [.. _slots.Values.Where(s => s.Projected is not null).Select(s => s.Projected!)];
+            entries = [.. _slots.Values.Select(ProjectedBy).OfType<CatalogEntry>()];
         Array.Sort(entries, static (a, b) => a.Key.CompareTo(b.Key));
         return entries;
     }
@@ -368,23 +434,23 @@ public sealed class ImportView
             dictionary.EnsureCapacity(Math.Max(needed, capacity * 2));
     }
 
-    private void UpsertCore(string peer, CatalogEntry entry, DateTimeOffset now)
+    private void UpsertCore(string peer, Dictionary<ServiceKey, ImportRecord> records, CatalogEntry entry, DateTimeOffset now)
     {
-        if (!_peers.TryGetValue(peer, out var records))
-            _peers[peer] = records = [];
         var resolved = TryName(peer, entry, out var name, out var error);
-        if (records.TryGetValue(entry.Key, out var record))
+        ref var record = ref CollectionsMarshal.GetValueRefOrAddDefault(records, entry.Key, out var exists);
+        if (exists)
         {
-            if (ReferenceEquals(record.Entry, entry) || record.Entry.Equals(entry))
+            if (ReferenceEquals(record!.Entry, entry) || record.Entry.Equals(entry))
                 return;
 
             // The usual update keeps its local name: re-settle that name in place, without leaving and re-entering it.
             if (resolved && record.LocalName is { } current && string.Equals(current, name.LocalName, StringComparison.Ordinal)
                 && string.Equals(record.Fqdn, name.Fqdn, StringComparison.OrdinalIgnoreCase) && _slots.TryGetValue(current, out var slot))
             {
+                _changes.TouchName(current, slot);
                 record.Entry = entry;
                 record.Projection = null;
-                record.Fqdn = name.Fqdn;
+                record.Fqdn = name.Fqdn;       // the same FQDN, possibly spelled in another case
                 Settle(current, slot);
                 return;
             }
@@ -394,10 +460,8 @@ public sealed class ImportView
         }
         else
         {
-            var id = new PeerKey(peer, entry.Key);
-            var firstSeen = _restoredFirstSeen.Remove(id, out var restored) ? restored : now;
+            var firstSeen = _restoredFirstSeen.Count > 0 && _restoredFirstSeen.Remove(new PeerKey(peer, entry.Key), out var restored) ? restored : now;
             record = new ImportRecord(peer, entry, firstSeen);
-            records.Add(entry.Key, record);
         }
 
         Attach(record, resolved, name, error);
@@ -406,35 +470,93 @@ public sealed class ImportView
     private bool TryName(string peer, CatalogEntry entry, out ImportName name, [NotNullWhen(false)] out string? error) =>
         NamingFor(peer).TryResolve(entry.Name.Length > 0 ? entry.Name : entry.Key.Name, entry.Fqdn.Length > 0 ? entry.Fqdn : null, out name, out error);
 
-    /// <summary>Adds the record to the slot of its local name, or records why it has none.</summary>
+    /// <summary>Adds the record to its local name, or records why it has none.</summary>
     private void Attach(ImportRecord record, bool resolved, ImportName name, string? error)
     {
         record.Projection = null;
-        if (resolved)
-        {
-            record.LocalName = name.LocalName;
-            record.Fqdn = name.Fqdn;
-            var slot = SlotFor(name.LocalName);
-            slot.Insert(record);
-            Claim(record);
-            Settle(name.LocalName, slot);
-        }
-        else
+        if (!resolved)
         {
             record.LocalName = null;
             record.Fqdn = null;
+            record.FqdnKey = null;
             SetConflict(record, new ImportConflict(record.Peer, record.RemoteKey, default, ImportConflictReason.InvalidName, error!));
+            return;
         }
+
+        if (string.IsNullOrEmpty(name.Fqdn))
+        {
+            // Reference section 7.3: an import without FQDN is stored but not projected, so it holds no name either.
+            record.LocalName = null;
+            record.Fqdn = null;
+            record.FqdnKey = null;
+            SetConflict(record, new ImportConflict(record.Peer, record.RemoteKey, new ServiceKey(name.LocalName), ImportConflictReason.MissingFqdn,
+                $"Service '{record.RemoteKey}' of peer '{record.Peer}' has no FQDN and no FQDN template gives it one; it is stored but not projected."));
+            return;
+        }
+
+        record.LocalName = name.LocalName;
+        record.Fqdn = name.Fqdn;
+        record.FqdnKey = FqdnKey(name.Fqdn);
+        ref var held = ref CollectionsMarshal.GetValueRefOrAddDefault(_slots, name.LocalName, out var exists);
+        object slot;
+        if (!exists)
+        {
+            // The usual case: the first import of a name holds it alone.
+            held = slot = record;
+            _changes.TouchNewName(name.LocalName, record);
+        }
+        else
+        {
+            _changes.TouchName(name.LocalName, held!);
+            var shared = held as NameSlot ?? Share(ref held!);
+            shared.Insert(record);
+            slot = shared;
+        }
+
+        Claim(record);
+        Settle(name.LocalName, slot);
     }
 
-    /// <summary>Takes the record out of its slot (and its conflict) and re-settles the name it held.</summary>
+    /// <summary>Turns a name held by one import alone into a shared slot, so another party can claim it.</summary>
+    private NameSlot Share(ref object held)
+    {
+        var alone = (ImportRecord)held;
+        var shared = new NameSlot();
+        shared.Insert(alone);
+        if (alone.Wins)
+            shared.Winner = alone;
+        alone.Wins = false;
+        _changes.Adopt(shared);
+        _changes.SlotReplaced();
+        held = shared;
+        return shared;
+    }
+
+    /// <summary>Takes the record out of its name (and its conflict) and re-settles the name it held.</summary>
     private void Detach(ImportRecord record)
     {
-        SetConflict(record, null);
         if (record.LocalName is { } name && _slots.TryGetValue(name, out var slot))
         {
-            slot.Remove(record);
-            Settle(name, slot);
+            _changes.TouchName(name, slot);
+            SetConflict(record, null);
+            if (ReferenceEquals(slot, record))
+            {
+                record.Wins = false;
+                _slots.Remove(name);
+                _changes.SlotReplaced();
+            }
+            else
+            {
+                var shared = (NameSlot)slot;
+                shared.Remove(record);
+                if (ReferenceEquals(shared.Winner, record))
+                    shared.Winner = null;
+                Settle(name, shared);
+            }
+        }
+        else
+        {
+            SetConflict(record, null);
         }
 
         Unclaim(record);
@@ -454,9 +576,7 @@ public sealed class ImportView
 
     private void Claim(ImportRecord record)
     {
-        if (string.IsNullOrEmpty(record.Fqdn))
-            return;
-        ref var claimants = ref CollectionsMarshal.GetValueRefOrAddDefault(_fqdnClaims, record.Fqdn, out var exists);
+        ref var claimants = ref CollectionsMarshal.GetValueRefOrAddDefault(_fqdnClaims, record.FqdnKey!, out var exists);
         if (!exists)
         {
             claimants = record;
@@ -477,21 +597,29 @@ public sealed class ImportView
     private void Unclaim(ImportRecord record)
     {
         record.FqdnBlockedBy = null;
-        if (string.IsNullOrEmpty(record.Fqdn) || !_fqdnClaims.TryGetValue(record.Fqdn, out var claimants))
+        if (record.FqdnKey is not { } key || !_fqdnClaims.TryGetValue(key, out var claimants))
             return;
         if (claimants is not NameSlot claims)
         {
             if (ReferenceEquals(claimants, record))
-                _fqdnClaims.Remove(record.Fqdn);
+                _fqdnClaims.Remove(key);
             return;
         }
 
         claims.Remove(record);
         if (claims.Count == 0)
-            _fqdnClaims.Remove(record.Fqdn);
+            _fqdnClaims.Remove(key);
         else
             Reassess(claims);
     }
+
+    /// <summary>The form under which an FQDN is claimed: ASCII letters lower-cased (DNS names are ASCII after validation).</summary>
+    private static string FqdnKey(string fqdn) =>
+        fqdn.AsSpan().ContainsAnyInRange('A', 'Z') ? string.Create(fqdn.Length, fqdn, static (chars, source) =>
+        {
+            for (var i = 0; i < chars.Length; i++)
+                chars[i] = source[i] is >= 'A' and <= 'Z' ? (char)(source[i] + ('a' - 'A')) : source[i];
+        }) : fqdn;
 
     /// <summary>
     /// The oldest claimant of an FQDN holds it for its local name; claimants with another local name are blocked.
@@ -506,33 +634,104 @@ public sealed class ImportView
             var blockedBy = string.Equals(claimant.LocalName, holder.LocalName, StringComparison.Ordinal) ? null : holder;
             if (ReferenceEquals(claimant.FqdnBlockedBy, blockedBy))
                 continue;
-            claimant.FqdnBlockedBy = blockedBy;
             if (claimant.LocalName is { } name && _slots.TryGetValue(name, out var slot))
+            {
+                _changes.TouchName(name, slot);
+                claimant.FqdnBlockedBy = blockedBy;
                 Settle(name, slot);
+            }
+            else
+            {
+                claimant.FqdnBlockedBy = blockedBy;
+            }
         }
     }
 
-    private void SetLocal(string name, NameSlot slot, bool local)
+    private void SetLocal(string name, bool local)
     {
-        if (slot.Local == local)
+        ref var held = ref CollectionsMarshal.GetValueRefOrAddDefault(_slots, name, out var exists);
+        NameSlot shared;
+        if (!exists)
+        {
+            if (!local)
+            {
+                _slots.Remove(name);
+                return;
+            }
+
+            held = shared = new NameSlot();
+            _changes.TouchName(name, shared);
+            _changes.SlotReplaced();
+        }
+        else
+        {
+            _changes.TouchName(name, held!);
+            shared = held as NameSlot ?? Share(ref held!);
+        }
+
+        if (shared.Local == local)
             return;
-        slot.Local = local;
-        Settle(name, slot);
+        shared.Local = local;
+        Settle(name, shared);
     }
 
-    private NameSlot SlotFor(string name)
+    private void SetLocalFqdnCore(string key, bool local)
     {
-        if (!_slots.TryGetValue(name, out var slot))
-            _slots[name] = slot = new NameSlot();
-        return slot;
+        if (!(local ? _localFqdns.Add(key) : _localFqdns.Remove(key)) || !_fqdnClaims.TryGetValue(key, out var claimants))
+            return;
+        if (claimants is ImportRecord claimant)
+        {
+            ResettleName(claimant);
+            return;
+        }
+
+        var claims = (NameSlot)claimants;
+        for (var i = 0; i < claims.Count; i++)
+            ResettleName(claims[i]);
     }
 
-    /// <summary>Re-evaluates who owns one local name. Cost is linear in the imports contesting that name only.</summary>
-    private void Settle(string name, NameSlot slot)
+    private void ResettleName(ImportRecord record)
+    {
+        if (record.LocalName is { } name && _slots.TryGetValue(name, out var slot))
+            Settle(name, slot);
+    }
+
+    private void Settle(string name, object slot)
+    {
+        if (slot is ImportRecord alone)
+            SettleAlone(name, alone);
+        else
+            SettleShared(name, (NameSlot)slot);
+    }
+
+    /// <summary>The sole claimant of a name wins it unless its FQDN is held by an earlier import of another name.</summary>
+    private void SettleAlone(string name, ImportRecord record)
+    {
+        _changes.TouchName(name, record);
+        if (HasLocalFqdn(record))
+        {
+            record.Wins = false;
+            SetConflict(record, LocalFqdn(record, name));
+        }
+        else if (record.FqdnBlockedBy is { } holder)
+        {
+            record.Wins = false;
+            SetConflict(record, FqdnTaken(record, name, holder));
+        }
+        else
+        {
+            record.Wins = true;
+            SetConflict(record, null);
+        }
+    }
+
+    /// <summary>Re-evaluates who owns a contested or local name. Cost is linear in the imports contesting that name only.</summary>
+    private void SettleShared(string name, NameSlot slot)
     {
         _changes.TouchName(name, slot);
         var count = slot.Count;
-        CatalogEntry? projected = null;
+        ImportRecord? projected = null;
+        CatalogEntry? aggregate = null;
         if (slot.Local)
         {
             for (var i = 0; i < count; i++)
@@ -546,10 +745,15 @@ public sealed class ImportView
             for (var i = 0; i < count; i++)
             {
                 var candidate = slot[i];
+                if (HasLocalFqdn(candidate))
+                {
+                    SetConflict(candidate, LocalFqdn(candidate, name));
+                    continue;
+                }
+
                 if (candidate.FqdnBlockedBy is { } holder)
                 {
-                    SetConflict(candidate, Conflict(candidate, name, ImportConflictReason.FqdnTaken,
-                        $"FQDN '{candidate.Fqdn}' is held by '{holder.LocalName}' of peer '{holder.Peer}' (key '{holder.RemoteKey}'), which claimed it earlier."));
+                    SetConflict(candidate, FqdnTaken(candidate, name, holder));
                     continue;
                 }
 
@@ -563,46 +767,49 @@ public sealed class ImportView
                     break;
                 case ImportCollisionPolicy.RejectAll when eligible > 1:
                     for (var i = 0; i < count; i++)
-                        if (slot[i].FqdnBlockedBy is null)
+                        if (!Excluded(slot[i]))
                             SetConflict(slot[i], Conflict(slot[i], name, ImportConflictReason.Ambiguous, $"{eligible} imports claim '{name}' and the collision policy rejects them all."));
                     break;
                 case ImportCollisionPolicy.AggregateWhenCompatible when eligible > 1:
-                    projected = Aggregate(name, slot, winner);
+                    projected = winner;
+                    aggregate = Aggregate(name, slot, winner);
                     break;
                 default:
                     SetConflict(winner, null);
-                    projected = Project(winner);
+                    projected = winner;
                     for (var i = 0; i < count; i++)
-                        if (slot[i] != winner && slot[i].FqdnBlockedBy is null)
+                        if (slot[i] != winner && !Excluded(slot[i]))
                             SetConflict(slot[i], Conflict(slot[i], name, ImportConflictReason.EarlierImport, WonBy(winner, name)));
                     break;
             }
         }
 
-        if (projected is not null && slot.Projected is not null && projected.Equals(slot.Projected))
-            projected = slot.Projected;
-        if ((slot.Projected is null) != (projected is null))
-            _projectedCount += projected is null ? -1 : 1;
-        slot.Projected = projected;
+        // Keep the previous merged entry when the merge gives the same content, so nothing is reported.
+        if (aggregate is not null && slot.Aggregate is not null && aggregate.Equals(slot.Aggregate))
+            aggregate = slot.Aggregate;
+        slot.Winner = projected;
+        slot.Aggregate = aggregate;
         if (slot.IsUnused)
         {
             _slots.Remove(name);
-            _changes.SlotDropped();
+            _changes.SlotReplaced();
         }
     }
 
-    private CatalogEntry Aggregate(string name, NameSlot slot, ImportRecord winner)
+    private CatalogEntry? Aggregate(string name, NameSlot slot, ImportRecord winner)
     {
         SetConflict(winner, null);
         var endpoints = new HashSet<CatalogEndpoint>(winner.Entry.Endpoints);
+        var peers = new SortedSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < slot.Count; i++)
         {
             var c = slot[i];
-            if (c == winner || c.FqdnBlockedBy is not null)
+            if (c == winner || Excluded(c))
                 continue;
             if (c.Entry.Ports.SequenceEqual(winner.Entry.Ports))
             {
                 endpoints.UnionWith(c.Entry.Endpoints);
+                peers.Add(c.Peer);
                 SetConflict(c, Conflict(c, name, ImportConflictReason.Aggregated, $"Merged into '{name}' of peer '{winner.Peer}' (key '{winner.RemoteKey}'): the service ports agree."));
             }
             else
@@ -611,18 +818,25 @@ public sealed class ImportView
             }
         }
 
-        var projection = Project(winner);
-        return endpoints.Count == projection.Endpoints.Length ? projection : projection with { Endpoints = [.. endpoints] };
+        // Nothing merged in: the winner's own projection, built when read. Otherwise the origin names every peer
+        // that contributed, so the loop guard never exports the merged entry back to any of them.
+        peers.Remove(winner.Peer);
+        if (endpoints.Count == winner.Entry.Endpoints.Length && peers.Count == 0)
+            return null;
+        return winner.Project() with { Endpoints = [.. endpoints], Origin = CatalogOrigin.FromPeers(winner.Peer, winner.RemoteKey, peers) };
     }
 
-    private static CatalogEntry Project(ImportRecord record) =>
-        record.Projection ??= record.Entry with
-        {
-            Key = new ServiceKey(record.LocalName!),
-            Name = record.LocalName!,
-            Fqdn = record.Fqdn ?? string.Empty,
-            Origin = CatalogOrigin.FromPeer(record.Peer, record.RemoteKey),
-        };
+    private bool HasLocalFqdn(ImportRecord record) => _localFqdns.Count > 0 && _localFqdns.Contains(record.FqdnKey!);
+
+    // Imports that take no part in their name's settlement: a local service or an earlier import holds their FQDN.
+    private bool Excluded(ImportRecord record) => record.FqdnBlockedBy is not null || HasLocalFqdn(record);
+
+    private static ImportConflict LocalFqdn(ImportRecord record, string name) =>
+        Conflict(record, name, ImportConflictReason.LocalService, $"A local service owns FQDN '{record.Fqdn}'; an import never shadows a local service.");
+
+    private static ImportConflict FqdnTaken(ImportRecord record, string name, ImportRecord holder) =>
+        Conflict(record, name, ImportConflictReason.FqdnTaken,
+            $"FQDN '{record.Fqdn}' is held by '{holder.LocalName}' of peer '{holder.Peer}' (key '{holder.RemoteKey}'), which claimed it earlier.");
 
     private static ImportConflict Conflict(ImportRecord record, string name, ImportConflictReason reason, string detail) =>
         new(record.Peer, record.RemoteKey, new ServiceKey(name), reason, detail);
@@ -642,6 +856,20 @@ public sealed class ImportView
             _conflicts[record.Id] = conflict;
     }
 
-    private ImportViewChanges Collect() =>
-        _changes.Build(name => _slots.TryGetValue(name, out var slot) ? slot.Projected : null);
+    private ImportViewChanges Collect()
+    {
+        var changes = _changes.Build(name => _slots.GetValueOrDefault(name), out var projectedDelta);
+        _projectedCount += projectedDelta;
+        if (!changes.ConflictsRaised.IsEmpty || !changes.ConflictsCleared.IsEmpty)
+            LogConflicts(changes);
+        return changes;
+    }
+
+    /// <summary>The entry projected under a name, or <see langword="null"/>; built on first read and kept.</summary>
+    private static CatalogEntry? ProjectedBy(object slot) => slot switch
+    {
+        ImportRecord { Wins: true } alone => alone.Project(),
+        NameSlot { Winner: { } winner } shared => shared.Aggregate ?? winner.Project(),
+        _ => null,
+    };
 }

@@ -1,17 +1,27 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
+using MeshInterop.Catalog.Import.Internal;
 
 namespace MeshInterop.Catalog.Import;
 
 /// <summary>What one operation on an <see cref="ImportView"/> changed in the projected entries and in the conflicts.</summary>
 public sealed class ImportViewChanges
 {
+    // The projected entries are built on first read of Upserted: a view rebuilt for its conflicts and lookups
+    // creates none, and a reader that applies them to a store builds each once.
+    private PendingProjection[]? _pending;
+    private ImmutableArray<CatalogEntry> _upserted;
+
     internal ImportViewChanges(
-        ImmutableArray<CatalogEntry> upserted,
+        PendingProjection[] upserted,
         ImmutableArray<ServiceKey> removed,
         ImmutableArray<ImportConflict> conflictsRaised,
         ImmutableArray<ImportConflict> conflictsCleared)
     {
-        Upserted = upserted;
+        if (upserted.Length == 0)
+            _upserted = [];
+        else
+            _pending = upserted;
         Removed = removed;
         ConflictsRaised = conflictsRaised;
         ConflictsCleared = conflictsCleared;
@@ -21,7 +31,28 @@ public sealed class ImportViewChanges
     public static ImportViewChanges None { get; } = new([], [], [], []);
 
     /// <summary>Gets the projected entries that were added or changed, in no particular order, one per local key.</summary>
-    public ImmutableArray<CatalogEntry> Upserted { get; }
+    public ImmutableArray<CatalogEntry> Upserted
+    {
+        get
+        {
+            if (_upserted.IsDefault)
+            {
+                var pending = Volatile.Read(ref _pending);
+                if (pending is not null)
+                {
+                    var built = new CatalogEntry[pending.Length];
+                    for (var i = 0; i < built.Length; i++)
+                        built[i] = pending[i].Build();
+
+                    // Racing readers build equal arrays; the first one published wins.
+                    ImmutableInterlocked.InterlockedInitialize(ref _upserted, ImmutableCollectionsMarshal.AsImmutableArray(built));
+                    Volatile.Write(ref _pending, null);
+                }
+            }
+
+            return _upserted;
+        }
+    }
 
     /// <summary>Gets the local keys whose projected entry was removed, in no particular order.</summary>
     public ImmutableArray<ServiceKey> Removed { get; }
@@ -33,7 +64,7 @@ public sealed class ImportViewChanges
     public ImmutableArray<ImportConflict> ConflictsCleared { get; }
 
     /// <summary>Gets a value indicating whether nothing changed.</summary>
-    public bool IsEmpty => Upserted.IsEmpty && Removed.IsEmpty && ConflictsRaised.IsEmpty && ConflictsCleared.IsEmpty;
+    public bool IsEmpty => _pending is null && Upserted.IsEmpty && Removed.IsEmpty && ConflictsRaised.IsEmpty && ConflictsCleared.IsEmpty;
 
     /// <summary>
     /// Writes the projected changes to a store partition (normally <see cref="CatalogStore.Imports"/>) in one

@@ -27,11 +27,12 @@ internal static class ImportGen
                    : Gen.Const(simple);
            });
 
-    internal static CatalogEntry Make(string key, string name, int port = 8080, string address = "192.0.2.1", string fqdn = "") => new()
+    // Without an FQDN an import is stored but not projected, so entries get one unless a test passes "" on purpose.
+    internal static CatalogEntry Make(string key, string name, int port = 8080, string address = "192.0.2.1", string? fqdn = null) => new()
     {
         Key = new ServiceKey(key),
         Name = name,
-        Fqdn = fqdn,
+        Fqdn = fqdn ?? name + ".svc.test",
         Ports = [new ServicePort { Name = "http", Port = port }],
         Endpoints = [new CatalogEndpoint { Address = address, Port = 15443 }],
     };

@@ -16,7 +16,7 @@ public sealed class ImportViewTests
     private ImportView View(ImportCollisionPolicy policy = ImportCollisionPolicy.EarliestWins, ImportNamingPolicy? naming = null) =>
         new(naming ?? ImportNamingPolicy.Default, policy, _time);
 
-    private static CatalogEntry Entry(string name, int port = 8080, string address = "192.0.2.1", string fqdn = "") =>
+    private static CatalogEntry Entry(string name, int port = 8080, string address = "192.0.2.1", string? fqdn = null) =>
         ImportGen.Make(name, name, port, address, fqdn);
 
     [Fact]
@@ -85,8 +85,8 @@ public sealed class ImportViewTests
     {
         var view = View();
 
-        view.Upsert("a", Entry("web"));
-        view.Upsert("b", Entry("web"));
+        view.Upsert("a", Entry("web", fqdn: "web.a.example"));
+        view.Upsert("b", Entry("web", fqdn: "web.b.example"));
 
         Assert.Equal(["a-web", "b-web"], view.GetEntries().Select(e => e.Key.Name));
         Assert.Empty(view.GetConflicts());
@@ -339,7 +339,7 @@ public sealed class ImportViewTests
     {
         var view = View(naming: new ImportNamingPolicy(new ImportNamingOptions { FqdnTemplate = "{fqdn}.global" }));
 
-        var changes = view.Upsert("a", Entry("web"));
+        var changes = view.Upsert("a", Entry("web", fqdn: ""));
 
         Assert.Empty(changes.Upserted);
         var conflict = Assert.Single(changes.ConflictsRaised);
@@ -351,6 +351,138 @@ public sealed class ImportViewTests
         Assert.Equal("web.a.example.global", Assert.Single(fixedUp.Upserted).Fqdn);
         Assert.Empty(view.GetConflicts());
     }
+
+    [Fact]
+    public void Upsert_NoFqdn_StoredButNotProjectedAndHoldsNoName()
+    {
+        var view = View(naming: SharedNames);
+
+        var changes = view.Upsert("a", Entry("web", fqdn: ""));
+
+        Assert.Empty(changes.Upserted);
+        var conflict = Assert.Single(changes.ConflictsRaised);
+        Assert.Equal((ImportConflictReason.MissingFqdn, new ServiceKey("web")), (conflict.Reason, conflict.LocalKey));
+        Assert.True(view.TryGetImport("a", new ServiceKey("web"), out _, out _));
+        Assert.Equal(0, view.Count);
+
+        // It holds no name: a later import of the same name with an FQDN is projected, not an EarlierImport loser.
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal("b", Assert.Single(view.Upsert("b", Entry("web")).Upserted).Origin.PeerName);
+
+        var fixedUp = view.Upsert("a", Entry("web", fqdn: "web.a.example"));
+
+        Assert.Equal("a", Assert.Single(fixedUp.Upserted).Origin.PeerName);
+        Assert.Equal(ImportConflictReason.MissingFqdn, Assert.Single(fixedUp.ConflictsCleared, c => c.Peer == "a").Reason);
+        Assert.Equal(ImportConflictReason.EarlierImport, Assert.Single(fixedUp.ConflictsRaised).Reason);
+    }
+
+    [Fact]
+    public void Upsert_NoOwnerFqdnButTemplateWithoutIt_IsProjected()
+    {
+        var view = View(naming: new ImportNamingPolicy(new ImportNamingOptions { FqdnTemplate = "{local}.mesh.test" }));
+
+        var projected = Assert.Single(view.Upsert("a", Entry("web", fqdn: "")).Upserted);
+
+        Assert.Equal("a-web.mesh.test", projected.Fqdn);
+    }
+
+    [Fact]
+    public void SetLocalFqdn_ImportWithThatFqdn_NeverProjectedUntilReleased()
+    {
+        var view = View();
+        view.Upsert("a", Entry("httpbin", fqdn: "httpbin.default.svc.cluster.local"));
+
+        var shadowed = view.SetLocalFqdn("HTTPBIN.default.svc.cluster.local", isLocal: true);
+
+        Assert.Equal([new ServiceKey("a-httpbin")], shadowed.Removed);
+        var conflict = Assert.Single(shadowed.ConflictsRaised);
+        Assert.Equal((ImportConflictReason.LocalService, new ServiceKey("a-httpbin")), (conflict.Reason, conflict.LocalKey));
+        Assert.Contains("httpbin.default.svc.cluster.local", conflict.Detail, StringComparison.Ordinal);
+
+        // A later import claiming the local FQDN is reported too, whatever its name.
+        var later = view.Upsert("b", Entry("other", fqdn: "httpbin.default.svc.cluster.local"));
+        Assert.Empty(later.Upserted);
+        Assert.Equal(ImportConflictReason.LocalService, Assert.Single(later.ConflictsRaised).Reason);
+
+        var released = view.SetLocalFqdns([]);
+
+        Assert.Equal(new ServiceKey("a-httpbin"), Assert.Single(released.Upserted).Key);
+        Assert.Equal(2, released.ConflictsCleared.Length);
+        Assert.Equal(ImportConflictReason.FqdnTaken, Assert.Single(view.GetConflicts()).Reason);
+    }
+
+    [Fact]
+    public void SetLocalFqdns_ContestedName_LocalFqdnExcludesOnlyItsClaimant()
+    {
+        var view = View(naming: SharedNames);
+        view.Upsert("a", Entry("web", fqdn: "web.local.example"));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        view.Upsert("b", Entry("web", fqdn: "web.b.example"));
+
+        var changes = view.SetLocalFqdns(["web.local.example"]);
+
+        Assert.Equal("b", Assert.Single(changes.Upserted).Origin.PeerName);
+        Assert.Equal(ImportConflictReason.LocalService, Assert.Single(view.GetConflicts()).Reason);
+        Assert.Equal("fqdns", Assert.Throws<ArgumentException>(() => view.SetLocalFqdns([""])).ParamName);
+    }
+
+    [Fact]
+    public void AggregateWhenCompatible_Merged_OriginNamesEveryPeerAndLoopGuardKeepsItFromThem()
+    {
+        var view = View(ImportCollisionPolicy.AggregateWhenCompatible, SharedNames);
+        view.Upsert("a", Entry("web", address: "192.0.2.1"));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        view.Upsert("b", Entry("web", address: "192.0.2.2"));
+
+        var merged = Assert.Single(view.GetEntries());
+
+        Assert.Equal(("a", new ServiceKey("web")), (merged.Origin.PeerName, merged.Origin.RemoteKey));
+        Assert.Equal(["b"], merged.Origin.MergedPeers);
+        var transitive = new MeshInterop.Catalog.Export.ExportPolicyOptions { TransitiveExport = true };
+        transitive.Allow.Add(new MeshInterop.Catalog.Export.ExportRule { Names = { "*" } });
+        Assert.False(MeshInterop.Catalog.Export.ExportFilter.Create("b", transitive).Allows(merged));
+        Assert.False(MeshInterop.Catalog.Export.ExportFilter.Create("a", transitive).Allows(merged));
+        Assert.True(MeshInterop.Catalog.Export.ExportFilter.Create("c", transitive).Allows(merged));
+
+        // When nothing is merged any more, the origin is the winner's alone.
+        Assert.Empty(Assert.Single(view.Remove("b", new ServiceKey("web")).Upserted).Origin.MergedPeers);
+    }
+
+    [Fact]
+    public void Upserted_ReadConcurrently_BuiltOnceAsTheViewProjectsIt()
+    {
+        var view = View();
+        var changes = view.UpsertRange("a", Enumerable.Range(0, 50).Select(i => Entry("svc" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+
+        Assert.False(changes.IsEmpty);
+        var reads = Enumerable.Range(0, 4).AsParallel().Select(_ => changes.Upserted).ToArray();
+
+        Assert.All(reads, r => Assert.Same(ImmutableCollectionsMarshalArray(reads[0]), ImmutableCollectionsMarshalArray(r)));
+        Assert.Equal(view.GetEntries(), reads[0].OrderBy(e => e.Key));
+    }
+
+    [Fact]
+    public void Logger_ConflictRaisedChangedAndCleared_LogsEachOnceWithEventIds()
+    {
+        var logger = new Microsoft.Extensions.Logging.Testing.FakeLogger<ImportView>();
+        var view = new ImportView(SharedNames, ImportCollisionPolicy.AggregateWhenCompatible, _time, logger);
+        view.Upsert("a", Entry("web", address: "192.0.2.1"));
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        view.Upsert("b", Entry("web", address: "192.0.2.2"));                 // merged: 1003
+        view.Upsert("b", Entry("web", port: 9090, address: "192.0.2.2"));     // now incompatible: 1001 only
+        view.Remove("b", new ServiceKey("web"));                               // cleared: 1002
+
+        var records = logger.Collector.GetSnapshot();
+        Assert.Equal([1003, 1001, 1002], records.Select(r => r.Id.Id));
+        Assert.Equal(["ImportAggregated", "ImportConflict", "ImportConflictCleared"], records.Select(r => r.Id.Name));
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, records[1].Level);
+        Assert.Contains("IncompatiblePorts", records[1].Message, StringComparison.Ordinal);
+        Assert.Equal("logger", Assert.Throws<ArgumentNullException>(() => new ImportView(SharedNames, ImportCollisionPolicy.EarliestWins, _time, null!)).ParamName);
+    }
+
+    private static CatalogEntry[] ImmutableCollectionsMarshalArray(System.Collections.Immutable.ImmutableArray<CatalogEntry> array) =>
+        System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsArray(array)!;
 
     [Fact]
     public void RemovePeer_PromotesOtherPeersAndForgetsItsImports()

@@ -289,7 +289,10 @@ public sealed class ImportSessionsTests : IDisposable
     public void ApplyTo_StoreImportsPartition_MirrorsTheView()
     {
         var store = new CatalogStore();
-        var view = new ImportView(ImportNamingPolicy.Default, ImportCollisionPolicy.EarliestWins, _time);
+
+        // FQDNs derived from local names, so both peers' 'x' are projected (the owners' FQDNs would collide).
+        var naming = new ImportNamingPolicy(new ImportNamingOptions { FqdnTemplate = "{local}.mesh.test" });
+        var view = new ImportView(naming, ImportCollisionPolicy.EarliestWins, _time);
         using var sessions = new ImportSessions(view, new ImportSessionOptions { SnapshotGracePeriod = Grace }, _time, changes => changes.ApplyTo(store.Imports));
         Connect(sessions, "a", 3, "x", "y", "z");
         Connect(sessions, "b", null, "x");

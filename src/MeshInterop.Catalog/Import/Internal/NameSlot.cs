@@ -1,8 +1,9 @@
 namespace MeshInterop.Catalog.Import.Internal;
 
 /// <summary>
-/// Everything that claims one local name: a local service, and imports ordered oldest first. Almost every name has
-/// exactly one import, so the first is held inline and a list exists only for contested names.
+/// A local name that more than one party claims, or that a local service owns: the local flag, the imports ordered
+/// oldest first, and the outcome of the last settlement. A name with a single import and no local service has no
+/// slot object; the import itself stands in the view's index.
 /// </summary>
 internal sealed class NameSlot
 {
@@ -15,7 +16,11 @@ internal sealed class NameSlot
 
     internal bool Local { get; set; }
 
-    internal CatalogEntry? Projected { get; set; }
+    /// <summary>Gets or sets the import whose entry is projected under the name (the earliest one of an aggregate).</summary>
+    internal ImportRecord? Winner { get; set; }
+
+    /// <summary>Gets or sets the merged entry when several imports are aggregated; <see langword="null"/> otherwise.</summary>
+    internal CatalogEntry? Aggregate { get; set; }
 
     /// <summary>Gets or sets the operation that last recorded this slot's state (see <see cref="ChangeCollector"/>).</summary>
     internal long Stamp { get; set; }
