@@ -1,6 +1,8 @@
 using MeshInterop.Catalog;
+using MeshInterop.Federation;
 using MeshInterop.Federation.Internal;
 using MeshInterop.Identity;
+using MeshInterop.Identity.Bundles;
 using MeshInterop.Identity.X509;
 using MeshInterop.Testing.Pki;
 using Microsoft.Extensions.DependencyInjection;
@@ -59,5 +61,35 @@ public sealed class BundleRotationTests
         {
             File.Delete(bundleFile);
         }
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Rotation_PeerRotatesBeforeItsNewCaReachedUs_PeerFailsThenRecoversWhenTheBundleArrives()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        await using var a = new MeshAgent("mesh-a");
+        await using var b = new MeshAgent("mesh-b");
+        b.Peer(a);
+        a.Peer(b);
+        b.Source.Publish([FederatedServices.Service("mesh-b", "httpbin")]);
+        await a.StartAsync(cancellation);
+        await b.StartAsync(cancellation);
+        await a.WaitForSinkAsync(s => s.Count == 1, "B's httpbin");
+
+        // B switches to a new CA at once and restarts: A cannot verify it yet and stops retrying (G14).
+        using var next = TestCertificateAuthority.CreateRoot(b.TrustDomain);
+        await b.StopAsync();
+        b.Svids.Set(X509Svid.Create(next.IssueSvid(FederationAgent.DefaultAgentPath).Leaf));
+        b.Source.Update([FederatedServices.Service("mesh-b", "orders")], []);
+        await b.StartAsync(cancellation);
+        await a.WaitForStatusAsync(s => s.Peers.Single().State == MeshFederationPeerState.Failed, "A refuses B's new certificate");
+        Assert.Single(a.Sink.Current);
+
+        // The new CA reaches A's bundle set (as a bundle endpoint refresh would put it there): the failed peer is tried again.
+        var agent = a.Services.GetRequiredService<FederationAgent>();
+        agent.Bundles.Set(new X509Bundle(TrustDomain.Parse(b.TrustDomain), [b.Authority.Certificate, next.Certificate]));
+
+        await a.WaitForSinkAsync(s => s.Count == 2, "B's catalog after the bundle update");
+        await a.WaitForStatusAsync(s => s.Peers.Single().IsConnected, "connected to the rotated B");
     }
 }
