@@ -40,10 +40,17 @@ internal static class ConformanceCommand
 
     private static Command CreateList()
     {
-        var command = new Command("list", "Print every conformance case: number, ID, level, roles, envelopes, what it checks and the spec reference.");
+        var markdown = new Option<bool>("--markdown") { Description = "Print a Markdown table (as in docs/conformance.md) instead of text." };
+        var command = new Command("list", "Print every conformance case: number, ID, level, roles, envelopes, what it checks and the spec reference.") { markdown };
         command.SetAction(parseResult =>
         {
             var output = parseResult.InvocationConfiguration.Output;
+            if (parseResult.GetValue(markdown))
+            {
+                WriteMarkdownTable(output);
+                return 0;
+            }
+
             foreach (var c in ConformanceCases.All)
             {
                 output.WriteLine($"{c.Number,3} {c.Id,-46} {c.Level,-8} {string.Join('+', c.Roles).ToLowerInvariant(),-14} {string.Join('+', c.Envelopes).ToLowerInvariant()}");
@@ -57,6 +64,19 @@ internal static class ConformanceCommand
             return 0;
         });
         return command;
+    }
+
+    private static void WriteMarkdownTable(TextWriter output)
+    {
+        output.WriteLine("| # | Case ID | Level | Role | Envelopes | Needs | Spec | Checks | How the kit checks it |");
+        output.WriteLine("|---|---|---|---|---|---|---|---|---|");
+        foreach (var c in ConformanceCases.All)
+        {
+            var needs = c.Requires == ConformanceCapabilities.None ? "–" : c.Requires.ToString();
+            output.WriteLine($"| {c.Number} | `{c.Id}` | {c.Level} | {string.Join(", ", c.Roles).ToLowerInvariant()} | {string.Join(", ", c.Envelopes).ToLowerInvariant()} | {needs} | {c.SpecReference} | {Cell(c.Behaviour)} | {Cell(c.Method)} |");
+        }
+
+        static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);
     }
 
     private static Command CreateRun()

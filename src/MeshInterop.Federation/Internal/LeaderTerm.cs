@@ -85,6 +85,7 @@ internal sealed class LeaderTerm(FederationAgent agent, FederationStatus status,
             }
 
             var localNames = FollowLocalNamesAsync(view, signal, cancellation);
+            var bundles = RetryFailedOnNewBundlesAsync(consumers, cancellation);
             try
             {
                 await WriteAsync(view, sessionsOf, lease, signal, progress, cancellation).ConfigureAwait(false);
@@ -92,6 +93,7 @@ internal sealed class LeaderTerm(FederationAgent agent, FederationStatus status,
             finally
             {
                 await localNames.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await bundles.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
@@ -234,6 +236,24 @@ internal sealed class LeaderTerm(FederationAgent agent, FederationStatus status,
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
             activity?.SetTag("error.type", ex.GetType().FullName);
             throw;
+        }
+    }
+
+    // A peer that failed fatally (its certificate did not verify, say) gets one more chance whenever the bundles
+    // change: a peer that rotated its CA before this agent refreshed its bundle reconnects without a restart.
+    private async Task RetryFailedOnNewBundlesAsync(List<(HamletConsumer Consumer, GrpcChannel Channel)> consumers, CancellationToken cancellation)
+    {
+        var generation = agent.Bundles.Current.Generation;
+        while (true)
+        {
+            generation = (await agent.Bundles.WaitForChangeAsync(generation, cancellation).ConfigureAwait(false)).Generation;
+            foreach (var (consumer, _) in consumers)
+            {
+                if (consumer.Status.State != HamletConsumerState.Failed)
+                    continue;
+                await consumer.StopAsync(purge: false, cancellation).ConfigureAwait(false);
+                await consumer.StartAsync(cancellation).ConfigureAwait(false);
+            }
         }
     }
 

@@ -103,7 +103,15 @@ internal sealed class ImportDecoder
         }
 
         var key = new ServiceKey(keyText);
-        return isDelete ? new DecodedResource(null, key, StatusCode.OK, null) : Prepare(() => V1Alpha2Mapper.ToCatalog(wire, key, CatalogOrigin.FromPeer(_peer, key)), key);
+        if (isDelete)
+        {
+            return new DecodedResource(null, key, StatusCode.OK, null);
+        }
+
+        // On the v1alpha2 envelope the key is the resource_id, but the resource still needs its own name (G21).
+        return wire.Name.Length == 0
+            ? DecodedResource.Reject("'name' is empty; a v1alpha2 resource needs its name", key)
+            : Prepare(() => V1Alpha2Mapper.ToCatalog(wire, key, CatalogOrigin.FromPeer(_peer, key)), key);
     }
 
     private DecodedResource Prepare(Func<CatalogEntry> map, ServiceKey key)

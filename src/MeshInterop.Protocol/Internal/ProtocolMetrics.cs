@@ -7,6 +7,7 @@ internal sealed class ProtocolMetrics
 {
     private readonly Counter<long> _responsesSent;
     private readonly Counter<long> _nacksReceived;
+    private readonly Counter<long> _unknownNonces;
     private readonly Histogram<double> _ackDuration;
     private readonly UpDownCounter<long> _ownerStreams;
     private readonly Counter<long> _changesApplied;
@@ -18,6 +19,7 @@ internal sealed class ProtocolMetrics
         var meter = meterFactory.Create(new MeterOptions(ProtocolTelemetry.Name));
         _responsesSent = meter.CreateCounter<long>("meshinterop.protocol.owner.responses_sent", "{response}", "Responses an owner sent, by peer and operation.");
         _nacksReceived = meter.CreateCounter<long>("meshinterop.protocol.owner.nacks_received", "{nack}", "NACKs an owner received, by peer and status code.");
+        _unknownNonces = meter.CreateCounter<long>("meshinterop.protocol.owner.unknown_nonces", "{answer}", "Answers an owner received whose nonce matched no outstanding response, by peer; they are ignored.");
         _ackDuration = meter.CreateHistogram<double>("meshinterop.protocol.owner.ack.duration", "s", "Time from sending a response to receiving its ACK.");
         _ownerStreams = meter.CreateUpDownCounter<long>("meshinterop.protocol.owner.streams", "{stream}", "Streams an owner is serving.");
         _changesApplied = meter.CreateCounter<long>("meshinterop.protocol.consumer.changes_applied", "{change}", "Responses a consumer applied and ACKed, by peer and operation.");
@@ -30,6 +32,8 @@ internal sealed class ProtocolMetrics
 
     public void NackReceived(string peer, int code) =>
         _nacksReceived.Add(1, new(ProtocolTelemetry.PeerTag, peer), new(ProtocolTelemetry.StatusCodeTag, ((Grpc.Core.StatusCode)code).ToString()));
+
+    public void UnknownNonce(string peer) => _unknownNonces.Add(1, new KeyValuePair<string, object?>(ProtocolTelemetry.PeerTag, peer));
 
     public void Acknowledged(string peer, TimeSpan latency) =>
         _ackDuration.Record(latency.TotalSeconds, new KeyValuePair<string, object?>(ProtocolTelemetry.PeerTag, peer));

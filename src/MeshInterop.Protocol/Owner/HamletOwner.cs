@@ -180,7 +180,11 @@ public sealed partial class HamletOwner : IDisposable
             owner.Nacked?.Invoke(owner, new HamletNackEventArgs(peer, resourceKey, code, message));
         }
 
-        public void UnknownNonce(string nonce) => Log.UnknownNonce(owner._logger, peer, nonce);
+        public void UnknownNonce(string nonce)
+        {
+            owner._metrics?.UnknownNonce(peer);
+            Log.UnknownNonce(owner._logger, peer, nonce);
+        }
 
         public void DuplicateSubscribe() => Log.DuplicateSubscribe(owner._logger, peer);
     }

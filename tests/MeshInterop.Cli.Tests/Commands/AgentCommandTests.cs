@@ -1,11 +1,6 @@
-using System.CommandLine;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
-using MeshInterop.Cli.Commands;
-using MeshInterop.Federation;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,27 +17,27 @@ public sealed class AgentCommandTests : IDisposable
     public async Task Agent_TwoConfigurationFiles_FederateOnLoopbackAndStopCleanly()
     {
         var ct = TestContext.Current.CancellationToken;
-        var consulPort = FreePort();
-        var nsxsmPort = FreePort();
+        var consulPort = AgentHost.FreePort();
+        var nsxsmPort = AgentHost.FreePort();
         var consul = await PrepareMeshAsync("consul", consulPort, "nsxsm", nsxsmPort, ["web", "api"]);
         var nsxsm = await PrepareMeshAsync("nsxsm", nsxsmPort, "consul", consulPort, ["httpbin"]);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var consulAgent = StartAgent(stop.Token, "--config", consul);
+        var consulAgent = AgentHost.Start(stop.Token, "--config", consul);
 
         // The nsxsm file names a port nobody listens on; the command line overrides it, as in any ASP.NET Core host.
         var nsxsmConfig = Path.Combine(Path.GetDirectoryName(nsxsm)!, "agent.json");
         await File.WriteAllTextAsync(nsxsmConfig, (await File.ReadAllTextAsync(nsxsmConfig, ct)).Replace($"127.0.0.1:{nsxsmPort}\"", "127.0.0.1:1\"", StringComparison.Ordinal), ct);
-        var nsxsmAgent = StartAgent(stop.Token, "--config", nsxsm, $"--MeshInterop:Federation:ListenEndpoint=127.0.0.1:{nsxsmPort.ToString(CultureInfo.InvariantCulture)}");
+        var nsxsmAgent = AgentHost.Start(stop.Token, "--config", nsxsm, $"--MeshInterop:Federation:ListenEndpoint=127.0.0.1:{nsxsmPort.ToString(CultureInfo.InvariantCulture)}");
 
         var consulApp = await consulAgent.Started.Task.WaitAsync(ct);
         var nsxsmApp = await nsxsmAgent.Started.Task.WaitAsync(ct);
-        await WaitForSyncAsync(consulApp, expectedImports: 1);
-        await WaitForSyncAsync(nsxsmApp, expectedImports: 2);
+        await AgentHost.WaitForSyncAsync(consulApp, expectedImports: 1);
+        await AgentHost.WaitForSyncAsync(nsxsmApp, expectedImports: 2);
 
         // The import views are on disk, in the imports files of the file registry.
-        await WaitForFileAsync(_directory.File("consul/imports.json"), text => text.Contains("\"name\": \"nsxsm-httpbin\"", StringComparison.Ordinal));
-        await WaitForFileAsync(_directory.File("nsxsm/imports.json"), text =>
+        await AgentHost.WaitForFileAsync(_directory.File("consul/imports.json"), text => text.Contains("\"name\": \"nsxsm-httpbin\"", StringComparison.Ordinal));
+        await AgentHost.WaitForFileAsync(_directory.File("nsxsm/imports.json"), text =>
             text.Contains("\"name\": \"consul-web\"", StringComparison.Ordinal) && text.Contains("\"name\": \"consul-api\"", StringComparison.Ordinal));
 
         // The admin listener of the configuration serves the status.
@@ -66,7 +61,7 @@ public sealed class AgentCommandTests : IDisposable
     [Fact]
     public async Task Agent_InvalidConfiguration_ExitsWithTwoAndNamesEveryPath()
     {
-        var config = await PrepareMeshAsync("consul", FreePort(), "nsxsm", FreePort(), ["web"]);
+        var config = await PrepareMeshAsync("consul", AgentHost.FreePort(), "nsxsm", AgentHost.FreePort(), ["web"]);
 
         var result = await RunAgentAsync("--config", config, "--MeshInterop:Federation:MeshName=Not A Label", "--MeshInterop:Federation:Peers:0:TrustDomain=consul.example");
 
@@ -79,7 +74,7 @@ public sealed class AgentCommandTests : IDisposable
     [Fact]
     public async Task Agent_InvalidRegistryFile_ExitsWithTwoAndNamesTheLine()
     {
-        var config = await PrepareMeshAsync("consul", FreePort(), "nsxsm", FreePort(), ["web"]);
+        var config = await PrepareMeshAsync("consul", AgentHost.FreePort(), "nsxsm", AgentHost.FreePort(), ["web"]);
         await File.WriteAllTextAsync(_directory.File("consul/registry.json"), "{\n  \"services\": [\n    { \"name\": \"web\" }\n  ]\n}\n", TestContext.Current.CancellationToken);
 
         var result = await RunAgentAsync("--config", config);
@@ -97,63 +92,8 @@ public sealed class AgentCommandTests : IDisposable
         Assert.Contains("absent.json' does not exist", result.Error, StringComparison.Ordinal);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task WaitForSyncAsync(WebApplication app, int expectedImports)
-    {
-        var status = app.Services.GetRequiredService<IMeshFederationStatus>();
-        using var changed = new SemaphoreSlim(0);
-        void OnChanged(object? sender, EventArgs e) => changed.Release();
-        status.Changed += OnChanged;
-        try
-        {
-            while (!(status.Peers.Count == 1 && status.Peers[0].LastFullSync is not null && status.Peers[0].ImportedServices == expectedImports))
-            {
-                await changed.WaitAsync(TestContext.Current.CancellationToken);
-            }
-        }
-        finally
-        {
-            status.Changed -= OnChanged;
-        }
-    }
-
-    /// <summary>Waits until the file exists and its content satisfies <paramref name="condition"/>, woken by file system events.</summary>
-    private static async Task WaitForFileAsync(string path, Func<string, bool> condition)
-    {
-        using var changed = new SemaphoreSlim(0);
-        using var watcher = new FileSystemWatcher(Path.GetDirectoryName(path)!, Path.GetFileName(path)) { EnableRaisingEvents = true };
-        watcher.Created += (_, _) => changed.Release();
-        watcher.Changed += (_, _) => changed.Release();
-        watcher.Renamed += (_, _) => changed.Release();
-        while (!(File.Exists(path) && condition(await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken))))
-        {
-            await changed.WaitAsync(TestContext.Current.CancellationToken);
-        }
-    }
-
-    private static RunningAgent StartAgent(CancellationToken stop, params string[] arguments)
-    {
-        var started = new TaskCompletionSource<WebApplication>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var root = new RootCommand("test") { AgentCommand.Create(app => { started.TrySetResult(app); return Task.CompletedTask; }) };
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var completion = Task.Run(async () =>
-        {
-            var exitCode = await root.Parse(["agent", .. arguments]).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, stop);
-            started.TrySetException(new InvalidOperationException($"The agent ended with {exitCode} before it started: {error}"));
-            return new CommandResult(exitCode, output.ToString(), error.ToString());
-        });
-        return new RunningAgent(started, completion);
-    }
-
     private static Task<CommandResult> RunAgentAsync(params string[] arguments) =>
-        StartAgent(TestContext.Current.CancellationToken, arguments).Completion;
+        AgentHost.Start(TestContext.Current.CancellationToken, arguments).Completion;
 
     /// <summary>Development PKI, a registry file and an agent configuration for one mesh, made with the CLI itself.</summary>
     private async Task<string> PrepareMeshAsync(string mesh, int port, string peer, int peerPort, string[] services)
@@ -208,5 +148,4 @@ public sealed class AgentCommandTests : IDisposable
         return path;
     }
 
-    private sealed record RunningAgent(TaskCompletionSource<WebApplication> Started, Task<CommandResult> Completion);
 }

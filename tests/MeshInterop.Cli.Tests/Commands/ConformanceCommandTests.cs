@@ -27,6 +27,17 @@ public sealed class ConformanceCommandTests : IDisposable
     }
 
     [Fact]
+    public void ListMarkdown_MatchesTheTableInTheDocs()
+    {
+        var table = Run(["conformance", "list", "--markdown"], out var exitCode).ReplaceLineEndings("\n");
+        var docs = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "conformance.md")).ReplaceLineEndings("\n");
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(60, table.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.True(docs.Contains(table, StringComparison.Ordinal), "docs/conformance.md no longer shows the case catalogue; paste the output of 'meshinterop conformance list --markdown' into its 'The cases' section.");
+    }
+
+    [Fact]
     public void Run_UnknownCapability_ExitsTwoNamingIt()
     {
         var (cert, key) = WriteSvid();
@@ -64,6 +75,9 @@ public sealed class ConformanceCommandTests : IDisposable
         var cases = XDocument.Load(junit).Descendants("testcase").ToList();
         Assert.Equal(["snapshot_invalid_resource_url_rejected", "update_create_fanout"], cases.Select(c => (string?)c.Attribute("name")));
     }
+
+    private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string caller = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(caller)!, "..", "..", ".."));
 
     private static string Run(string[] arguments, out int exitCode) => Run(arguments, out exitCode, out _);
 

@@ -4,8 +4,6 @@ using MeshInterop.Catalog.Import;
 using MeshInterop.Catalog.Naming;
 using MeshInterop.Catalog.Resync;
 using MeshInterop.Catalog.Validation;
-using MeshInterop.Identity.Authorization;
-using MeshInterop.Identity.Tls;
 using MeshInterop.Identity.X509;
 using MeshInterop.Protocol.Consumer;
 
@@ -23,32 +21,36 @@ internal sealed class ConsumerSide : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly GrpcChannel _channel;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _viewChanges;
 
-    public ConsumerSide(Uri owner, HamletConsumerOptions? options = null, TimeProvider? time = null, ImportSessionOptions? sessions = null, X509Svid? svid = null, bool scripted = false, System.Diagnostics.Metrics.IMeterFactory? meterFactory = null)
+    public ConsumerSide(Uri owner, HamletConsumerOptions? options = null, TimeProvider? time = null, ImportSessionOptions? sessions = null, X509Svid? svid = null, bool scripted = false, System.Diagnostics.Metrics.IMeterFactory? meterFactory = null, Action<SocketsHttpHandler>? configureHandler = null, Microsoft.Extensions.Logging.ILogger<HamletConsumer>? logger = null)
     {
         time ??= TimeProvider.System;
         View = new ImportView(ImportNamingPolicy.Default, ImportCollisionPolicy.EarliestWins, time);
-        Sessions = new ImportSessions(View, sessions ?? new ImportSessionOptions(), time, _ => Notify());
+        Sessions = new ImportSessions(View, sessions ?? new ImportSessionOptions(), time, _ =>
+        {
+            Interlocked.Increment(ref _viewChanges);
+            Notify();
+        });
         var catalogHandler = new CatalogImportHandler(Sessions);
         Scripted = new ScriptedHandler(() => catalogHandler);
         Handler = scripted ? Scripted : catalogHandler;
-        var tls = new SpiffeTls(
-            new InMemoryX509SvidSource(svid ?? HamletTestPki.Svid(HamletTestPki.Consumer, HamletTestPki.ConsumerAgent)),
-            new X509SvidValidator(HamletTestPki.Bundles()),
-            SpiffeAuthorizer.Exact(HamletTestPki.OwnerAgent));
-        _channel = GrpcChannel.ForAddress(owner, new GrpcChannelOptions { HttpHandler = tls.CreateHttpHandler(HamletConsumerChannel.ConfigureKeepAlive) });
+        _channel = GrpcChannel.ForAddress(owner, new GrpcChannelOptions { HttpHandler = MtlsGrpcHost.ConsumerTls(svid).CreateHttpHandler(configureHandler ?? HamletConsumerChannel.ConfigureKeepAlive) });
         options ??= new HamletConsumerOptions();
         options.PeerName = PeerName;
 
         // Unless a test says otherwise, subscribe to v1alpha2 resources, which carry everything the catalog holds.
         options.ResourceVersion ??= HamletResourceVersion.V1Alpha2;
-        Consumer = new HamletConsumer(options, _channel.CreateCallInvoker(), Handler, time, meterFactory: meterFactory);
+        Consumer = new HamletConsumer(options, _channel.CreateCallInvoker(), Handler, time, logger, meterFactory);
         Consumer.StatusChanged += (_, _) => Notify();
     }
 
     public ImportView View { get; }
 
     public ImportSessions Sessions { get; }
+
+    /// <summary>Gets how many non-empty changes the import view has published.</summary>
+    public int ViewChanges => Volatile.Read(ref _viewChanges);
 
     public IHamletImportHandler Handler { get; }
 

@@ -74,7 +74,7 @@ public sealed class HamletStreamTests
     [Theory]
     [InlineData(1)]
     [InlineData(64)]
-    public async Task ext_window_churn_during_sync_converges_exactly(int window)
+    public async Task update_concurrent_subscribe_consistent(int window)
     {
         await using var owner = await OwnerServer.StartAsync(OwnerServer.ServingV1Alpha2OnBothEnvelopes());
         owner.Store.Local.Publish(SampleServices.Many(300));
@@ -100,7 +100,7 @@ public sealed class HamletStreamTests
     }
 
     [Fact]
-    public async Task lifecycle_reconnect_after_owner_restart_and_orphans_swept()
+    public async Task lifecycle_reconnect_after_owner_restart()
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
         var store = new CatalogStore();
@@ -125,7 +125,7 @@ public sealed class HamletStreamTests
     }
 
     [Fact]
-    public async Task transport_spiffe_trust_domain_pinned_and_unauthenticated_not_retried()
+    public async Task Owner_UnknownAgentOfATrustedDomain_PermissionDeniedAndNotRetried()
     {
         await using var owner = await OwnerServer.StartAsync(OwnerServer.ServingV1Alpha2OnBothEnvelopes());
         var stranger = HamletTestPki.Svid(HamletTestPki.Consumer, Identity.SpiffeId.Parse("spiffe://consumer.example/someone-else"));

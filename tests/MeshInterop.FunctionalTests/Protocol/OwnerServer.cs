@@ -1,20 +1,14 @@
-using System.Net;
 using Grpc.Core;
 using MeshInterop.Catalog;
 using MeshInterop.Catalog.Export;
 using MeshInterop.Identity;
-using MeshInterop.Identity.Authorization;
 using MeshInterop.Identity.Tls;
 using MeshInterop.Identity.X509;
 using MeshInterop.Protocol.Owner;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace MeshInterop.FunctionalTests.Protocol;
 
@@ -53,33 +47,27 @@ internal sealed class OwnerServer : IAsyncDisposable
         ExportPolicyOptions? exports = null,
         int port = 0,
         X509Svid? svid = null,
-        System.Diagnostics.Metrics.IMeterFactory? meterFactory = null)
+        System.Diagnostics.Metrics.IMeterFactory? meterFactory = null,
+        Func<ServerCallContext, HamletPeerAuthorization?>? authorize = null,
+        Action<KestrelServerOptions>? kestrel = null)
     {
         store ??= new CatalogStore();
         options ??= new HamletOwnerOptions();
-        var tls = new SpiffeTls(
-            new InMemoryX509SvidSource(svid ?? HamletTestPki.Svid(HamletTestPki.Owner, HamletTestPki.OwnerAgent)),
-            new X509SvidValidator(HamletTestPki.Bundles()),
-            SpiffeAuthorizer.MemberOf(TrustDomain.Parse("consumer.example")));
+        var tls = MtlsGrpcHost.OwnerTls(svid);
         var exportFilter = exports is null ? ExportEverything("consumer") : ExportFilter.Create("consumer", exports);
-        var authorizer = new AgentAuthorizer(tls, HamletTestPki.ConsumerAgent, exportFilter);
+        var authorizer = new AgentAuthorizer(tls, HamletTestPki.ConsumerAgent, exportFilter, authorize);
         var owner = new HamletOwner(store.Local, authorizer, options, time ?? TimeProvider.System, meterFactory: meterFactory);
-
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen =>
-        {
-            listen.Protocols = HttpProtocols.Http2;
-            listen.UseSpiffeMtls(tls);
-        }));
-        builder.Services.AddGrpc();
-        builder.Services.AddSingleton(owner);
-        var app = builder.Build();
-        app.MapGrpcService<HamletOwnerV1Alpha1Service>();
-        app.MapGrpcService<HamletOwnerV1Alpha2Service>();
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        return new OwnerServer(app, owner, authorizer, store, new Uri(address));
+        var (app, address) = await MtlsGrpcHost.StartAsync(
+            tls,
+            services => services.AddSingleton(owner),
+            app =>
+            {
+                app.MapGrpcService<HamletOwnerV1Alpha1Service>();
+                app.MapGrpcService<HamletOwnerV1Alpha2Service>();
+            },
+            port,
+            kestrel);
+        return new OwnerServer(app, owner, authorizer, store, address);
     }
 
     /// <summary>Options for an owner that also serves v1alpha2 resources on the v1alpha1 envelope (combination B).</summary>
@@ -114,8 +102,8 @@ internal sealed class OwnerServer : IAsyncDisposable
         Owner.Dispose();
     }
 
-    /// <summary>Maps the verified client SVID of a stream to the one configured peer.</summary>
-    private sealed class AgentAuthorizer(SpiffeTls tls, SpiffeId peerAgent, ExportFilter exports) : IHamletPeerAuthorizer
+    /// <summary>Maps the verified client SVID of a stream to the one configured peer, unless a test decides first.</summary>
+    private sealed class AgentAuthorizer(SpiffeTls tls, SpiffeId peerAgent, ExportFilter exports, Func<ServerCallContext, HamletPeerAuthorization?>? authorize) : IHamletPeerAuthorizer
     {
         private int _calls;
 
@@ -124,6 +112,11 @@ internal sealed class OwnerServer : IAsyncDisposable
         public HamletPeerAuthorization Authorize(ServerCallContext context)
         {
             Interlocked.Increment(ref _calls);
+            if (authorize?.Invoke(context) is { } decided)
+            {
+                return decided;
+            }
+
             var stream = context.GetHttpContext().Features.Get<ISslStreamFeature>()?.SslStream;
             if (stream is null || !tls.TryGetPeer(stream, out var peer) || peer is null || !peer.IsValid)
             {

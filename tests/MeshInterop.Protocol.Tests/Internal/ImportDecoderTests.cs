@@ -120,6 +120,20 @@ public sealed class ImportDecoderTests
     }
 
     [Fact]
+    public void Decode_V1Alpha2EnvelopeEmptyName_RejectedUnderTheResourceId()
+    {
+        var nameless = GoldenMessages.WebV2();
+        nameless.Name = string.Empty;
+
+        var decoded = _v2OnV2Envelope.Decode(Any.Pack(nameless), "id-7", isDelete: false);
+
+        Assert.True(decoded.IsRejected);
+        Assert.Equal(StatusCode.InvalidArgument, decoded.RejectCode);
+        Assert.Equal("id-7", decoded.Key.Name);
+        Assert.Contains("'name' is empty", decoded.RejectReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Decode_V1Alpha1Resource_KeysByIdAndAcceptsCidr()
     {
         var decoder = new ImportDecoder(HamletResourceVersion.V1Alpha1, keyedByResourceId: false, "peer");

@@ -267,6 +267,12 @@ internal sealed partial class ConsulImportSink : ICatalogSink, IDisposable
     private async Task WritePassAsync(IEnumerable<CatalogEntry> upserts, IReadOnlyList<(ServiceKey Key, string? Peer)> removals, IEnumerable<string> extraPeers,
         bool complete, CancellationToken cancellationToken)
     {
+        if (_client.Edition is null)
+        {
+            // Namespaces and partitions are sent only once the server is known to be Enterprise.
+            await _client.DetectEditionAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         var desired = new Dictionary<string, Dictionary<string, IReadOnlyList<DesiredInstance>>>(StringComparer.Ordinal);
         var keep = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in upserts)
