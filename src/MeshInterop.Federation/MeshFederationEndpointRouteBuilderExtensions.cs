@@ -19,7 +19,7 @@ public static class MeshFederationEndpointRouteBuilderExtensions
     /// serve on a SPIFFE mTLS listener such as the one <c>ListenMeshFederation()</c> adds; elsewhere a stream ends with
     /// <c>Unauthenticated</c>. The bundle endpoint is public by design: serve it on a listener without client
     /// certificates (<see cref="MeshFederationOptions.BundleListenEndpoint"/>). The status never answers on the
-    /// federation listener; put it behind whatever protects the host's admin port.
+    /// federation or bundle listeners; put it behind whatever protects the host's admin port.
     /// </summary>
     /// <param name="endpoints">The route builder.</param>
     /// <returns>A convention builder over every mapped endpoint.</returns>

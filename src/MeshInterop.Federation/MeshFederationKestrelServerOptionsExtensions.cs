@@ -33,11 +33,7 @@ public static class MeshFederationKestrelServerOptionsExtensions
         {
             listen.Protocols = HttpProtocols.Http2;
             listen.UseSpiffeMtls(agent.ServerTls);
-            listen.Use(next => connection =>
-            {
-                connection.Items[StatusDocument.FederationListenerItem] = true;
-                return next(connection);
-            });
+            MarkAgentListener(listen);
         });
         if (agent.Options.BundleListenEndpoint is { } bundle)
         {
@@ -45,9 +41,17 @@ public static class MeshFederationKestrelServerOptionsExtensions
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
                 listen.UseSpiffeServerTls(agent.Svids);
+                MarkAgentListener(listen);
             });
         }
 
         return kestrel;
     }
+
+    // Peers reach these listeners; the status endpoint refuses connections marked here.
+    private static void MarkAgentListener(ListenOptions listen) => listen.Use(next => connection =>
+    {
+        connection.Items[StatusDocument.AgentListenerItem] = true;
+        return next(connection);
+    });
 }

@@ -62,7 +62,7 @@ public sealed class MeshFederationOptions
 
     /// <summary>
     /// Gets or sets the path of the JSON status endpoint mapped by <c>MapMeshFederation()</c>. It never answers on the
-    /// federation listener: peers do not see each other's status.
+    /// federation or bundle listeners: peers do not see each other's status.
     /// </summary>
     /// <value>Default: <c>/meshinterop/status</c>.</value>
     public string StatusPath { get; set; } = "/meshinterop/status";

@@ -7,13 +7,13 @@ namespace MeshInterop.Federation.Internal;
 /// <summary>Writes the JSON status document, and keeps it off the federation listener.</summary>
 internal static class StatusDocument
 {
-    /// <summary>The connection item that marks a connection accepted by the federation listener.</summary>
-    internal const string FederationListenerItem = "MeshInterop.Federation.Listener";
+    /// <summary>The connection item that marks a connection accepted by the federation or the bundle listener.</summary>
+    internal const string AgentListenerItem = "MeshInterop.Federation.Listener";
 
     public static async Task WriteAsync(HttpContext context, FederationAgent agent, IMeshFederationStatus status)
     {
         // Peers must not learn about each other: the status answers only on the host's other listeners.
-        if (context.Features.Get<IConnectionItemsFeature>()?.Items.ContainsKey(FederationListenerItem) == true)
+        if (context.Features.Get<IConnectionItemsFeature>()?.Items.ContainsKey(AgentListenerItem) == true)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return;

@@ -2,7 +2,9 @@ using MeshInterop.Catalog;
 using MeshInterop.Federation;
 using MeshInterop.Federation.Internal;
 using MeshInterop.Identity;
+using MeshInterop.Identity.Authorization;
 using MeshInterop.Identity.Bundles;
+using MeshInterop.Identity.Tls;
 using MeshInterop.Identity.X509;
 using MeshInterop.Testing.Pki;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,6 +41,14 @@ public sealed class BundleRotationTests
             await a.StartAsync(cancellation);
             await b.StartAsync(cancellation);
             await a.WaitForSinkAsync(s => s.Count == 1, "B's httpbin");
+
+            // The public bundle listener serves the bundle, never the status.
+            var tls = new SpiffeTls(a.Svids, new X509SvidValidator(new InMemoryBundleSource(BundleSet.Empty.With(new X509Bundle(TrustDomain.Parse(b.TrustDomain), [b.Authority.Certificate])))), SpiffeAuthorizer.Exact(SpiffeId.Parse(b.AgentId)));
+            using (var anonymous = new HttpClient(tls.CreateHttpHandler()))
+            {
+                var status = await anonymous.GetAsync(new Uri($"https://127.0.0.1:{bundlePort}/meshinterop/status"), cancellation);
+                Assert.Equal(System.Net.HttpStatusCode.NotFound, status.StatusCode);
+            }
 
             // B publishes its next CA alongside the current one; A picks it up at its next refresh (driven here).
             using var next = TestCertificateAuthority.CreateRoot(b.TrustDomain);
