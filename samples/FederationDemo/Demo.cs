@@ -46,8 +46,9 @@ public static class Demo
         void Say(string text) => output.WriteLine("   " + text);
 
         Step("1. Two trust domains, each with a development CA and an agent SVID (development material only)");
-        await using var consul = new DemoMesh("consul", "consul.example", "a VM-style mesh", root, output, now);
-        await using var nsxsm = new DemoMesh("nsxsm", "nsxsm.example", "a Kubernetes-style mesh", root, output, now);
+        var ports = DemoMesh.ReservePorts(6);
+        await using var consul = new DemoMesh("consul", "consul.example", "a VM-style mesh", root, ports[..3], output, now);
+        await using var nsxsm = new DemoMesh("nsxsm", "nsxsm.example", "a Kubernetes-style mesh", root, ports[3..], output, now);
         consul.FederateWith(nsxsm);
         nsxsm.FederateWith(consul);
         foreach (var mesh in new[] { consul, nsxsm })

@@ -33,7 +33,7 @@ internal sealed class DemoMesh : IAsyncDisposable
     private WebApplication? _agent;
     private DemoLoggerProvider? _logs;
 
-    public DemoMesh(string name, string trustDomain, string style, string root, TextWriter output, DateTimeOffset now)
+    public DemoMesh(string name, string trustDomain, string style, string root, IReadOnlyList<int> ports, TextWriter output, DateTimeOffset now)
     {
         Name = name;
         Style = style;
@@ -47,9 +47,9 @@ internal sealed class DemoMesh : IAsyncDisposable
         System.IO.Directory.CreateDirectory(Directory);
 
         // Peers must know each other's addresses before either starts; a restarted agent keeps its ports.
-        FederationPort = ReservePort();
-        BundlePort = ReservePort();
-        IngressPort = ReservePort();
+        FederationPort = ports[0];
+        BundlePort = ports[1];
+        IngressPort = ports[2];
     }
 
     public string Name { get; }
@@ -211,16 +211,36 @@ internal sealed class DemoMesh : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Free loopback ports, all different: every listener stays open until all are taken, since a port released at
+    /// once may be handed out again by the next request.
+    /// </summary>
+    public static int[] ReservePorts(int count)
+    {
+        var listeners = new List<TcpListener>();
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var listener = new TcpListener(IPAddress.Loopback, 0);
+                listener.Start();
+                listeners.Add(listener);
+            }
+
+            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
+        }
+        finally
+        {
+            foreach (var listener in listeners)
+            {
+                listener.Dispose();
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await StopAgentAsync();
         Ca.Dispose();
-    }
-
-    private static int ReservePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

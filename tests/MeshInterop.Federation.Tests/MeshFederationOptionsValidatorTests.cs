@@ -163,6 +163,24 @@ public sealed class MeshFederationOptionsValidatorTests
         Assert.Contains(error.Failures, failure => failure.StartsWith("MeshInterop:Federation:Peers:0:TrustBundle: ", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Options_BoundFromAnotherSection_ErrorsNameThatSection()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Agents:East:MeshName"] = "East",
+            ["Agents:East:TrustDomain"] = "east.example",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IX509SvidSource>(new InMemoryX509SvidSource(X509Svid.Create(PeerCa.IssueSvid("/agent").Leaf)));
+        services.AddMeshFederation(configuration.GetSection("Agents:East"));
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<MeshFederationOptions>>().Value);
+
+        Assert.StartsWith("Agents:East:MeshName: ", Assert.Single(error.Failures), StringComparison.Ordinal);
+    }
+
     internal static MeshFederationOptions Valid()
     {
         var options = new MeshFederationOptions { MeshName = "mesh-a", TrustDomain = "mesh-a.example", ListenEndpoint = "127.0.0.1:0" };

@@ -306,8 +306,7 @@ public sealed partial class ImportView
         ArgumentException.ThrowIfNullOrEmpty(name);
         lock (_gate)
         {
-            if (isLocal || _slots.ContainsKey(name))
-                SetLocal(name, isLocal);
+            SetLocal(name, isLocal);
             return Collect();
         }
     }
@@ -649,16 +648,13 @@ public sealed partial class ImportView
 
     private void SetLocal(string name, bool local)
     {
+        // A name held by one import alone has no local service to release.
+        if (!local && _slots.GetValueOrDefault(name) is not NameSlot)
+            return;
         ref var held = ref CollectionsMarshal.GetValueRefOrAddDefault(_slots, name, out var exists);
         NameSlot shared;
         if (!exists)
         {
-            if (!local)
-            {
-                _slots.Remove(name);
-                return;
-            }
-
             held = shared = new NameSlot();
             _changes.TouchName(name, shared);
             _changes.SlotReplaced();

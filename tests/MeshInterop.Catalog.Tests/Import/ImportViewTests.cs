@@ -112,6 +112,17 @@ public sealed class ImportViewTests
     }
 
     [Fact]
+    public void SetLocalName_ReleasingANameNoLocalServiceOwns_ChangesNothing()
+    {
+        var view = View();
+        view.Upsert("a", Entry("web"));
+
+        Assert.True(view.SetLocalName("a-web", isLocal: false).IsEmpty);
+        Assert.True(view.SetLocalName("unknown", isLocal: false).IsEmpty);
+        Assert.Equal(["a-web"], view.GetEntries().Select(e => e.Key.Name));
+    }
+
+    [Fact]
     public void LocalService_ImportArrivingLater_IsNeverProjected()
     {
         var view = View(naming: SharedNames);

@@ -17,8 +17,9 @@ public sealed class AgentCommandTests : IDisposable
     public async Task Agent_TwoConfigurationFiles_FederateOnLoopbackAndStopCleanly()
     {
         var ct = TestContext.Current.CancellationToken;
-        var consulPort = AgentHost.FreePort();
-        var nsxsmPort = AgentHost.FreePort();
+        var ports = AgentHost.FreePorts(2);
+        var consulPort = ports[0];
+        var nsxsmPort = ports[1];
         var consul = await PrepareMeshAsync("consul", consulPort, "nsxsm", nsxsmPort, ["web", "api"]);
         var nsxsm = await PrepareMeshAsync("nsxsm", nsxsmPort, "consul", consulPort, ["httpbin"]);
 
@@ -61,7 +62,7 @@ public sealed class AgentCommandTests : IDisposable
     [Fact]
     public async Task Agent_InvalidConfiguration_ExitsWithTwoAndNamesEveryPath()
     {
-        var config = await PrepareMeshAsync("consul", AgentHost.FreePort(), "nsxsm", AgentHost.FreePort(), ["web"]);
+        var config = await PrepareMeshAsync("consul", 1, "nsxsm", 2, ["web"]);
 
         var result = await RunAgentAsync("--config", config, "--MeshInterop:Federation:MeshName=Not A Label", "--MeshInterop:Federation:Peers:0:TrustDomain=consul.example");
 
@@ -74,7 +75,7 @@ public sealed class AgentCommandTests : IDisposable
     [Fact]
     public async Task Agent_InvalidRegistryFile_ExitsWithTwoAndNamesTheLine()
     {
-        var config = await PrepareMeshAsync("consul", AgentHost.FreePort(), "nsxsm", AgentHost.FreePort(), ["web"]);
+        var config = await PrepareMeshAsync("consul", 1, "nsxsm", 2, ["web"]);
         await File.WriteAllTextAsync(_directory.File("consul/registry.json"), "{\n  \"services\": [\n    { \"name\": \"web\" }\n  ]\n}\n", TestContext.Current.CancellationToken);
 
         var result = await RunAgentAsync("--config", config);

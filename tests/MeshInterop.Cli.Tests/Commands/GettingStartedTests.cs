@@ -9,8 +9,9 @@ namespace MeshInterop.Cli.Tests.Commands;
 /// </summary>
 public sealed class GettingStartedTests : IDisposable
 {
-    // The listeners the page configures; the ingress ports in the registry files are data, not listeners.
-    private static readonly string[] DocumentedPorts = ["15443", "15444", "15000", "16443", "16444", "16000"];
+    // The listeners the page configures and their peers need to know; the admin listeners take any free port, and
+    // the ingress ports in the registry files are data, not listeners.
+    private static readonly string[] DocumentedPorts = ["15443", "15444", "16443", "16444"];
 
     private readonly TemporaryDirectory _directory = new();
 
@@ -21,8 +22,9 @@ public sealed class GettingStartedTests : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         var document = await File.ReadAllTextAsync(DocumentPath(), ct);
-        var ports = DocumentedPorts.ToDictionary(p => p, _ => AgentHost.FreePort().ToString(CultureInfo.InvariantCulture), StringComparer.Ordinal);
-        string Local(string text) => ports.Aggregate(text, (current, port) => current.Replace("127.0.0.1:" + port.Key, "127.0.0.1:" + port.Value, StringComparison.Ordinal));
+        var free = AgentHost.FreePorts(DocumentedPorts.Length);
+        (string Documented, string Free)[] ports = [.. DocumentedPorts.Select((p, i) => (p, free[i].ToString(CultureInfo.InvariantCulture))), ("15000", "0"), ("16000", "0")];
+        string Local(string text) => ports.Aggregate(text, (current, port) => current.Replace("127.0.0.1:" + port.Documented, "127.0.0.1:" + port.Free, StringComparison.Ordinal));
 
         // Step 2: the spiffe commands, with their relative paths under the test's directory.
         foreach (var line in Block(document, "bash", 2).Split('\n').Where(l => l.StartsWith("meshinterop spiffe create-", StringComparison.Ordinal)))

@@ -220,6 +220,16 @@ public sealed partial class FakeConsulServer : IAsyncDisposable
     public Task WaitForRequestAsync(Func<DoubleRequest, bool> match, CancellationToken cancellationToken) =>
         WaitUntilAsync(() => _requests.Any(match), cancellationToken);
 
+    /// <summary>Completes once the store satisfies <paramref name="condition"/>, checked (under the store's lock) after every write.</summary>
+    public Task WaitForStoreAsync(Func<ConsulDoubleStore, bool> condition, CancellationToken cancellationToken) =>
+        WaitUntilAsync(() =>
+        {
+            lock (Store.Gate)
+            {
+                return condition(Store);
+            }
+        }, cancellationToken);
+
     public int RequestCount(string pathPrefix)
     {
         lock (_signalGate)
@@ -284,6 +294,7 @@ public sealed partial class FakeConsulServer : IAsyncDisposable
         }
 
         changed.TrySetResult();
+        Pulse();
     }
 
     private sealed record ParkedQuery(string Path, long Sequence);
