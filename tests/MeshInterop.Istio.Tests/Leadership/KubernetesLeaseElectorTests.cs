@@ -77,6 +77,44 @@ public sealed class KubernetesLeaseElectorTests
         Assert.False(await b.TryAcquireOrRenewAsync(ct));   // b saw the renewal 10 s ago, not 20
     }
 
+    [Fact(Timeout = 20_000)]
+    public async Task Lease_AnotherReplicaTakesTheLease_LostFires()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await StartAsync(ct);
+        using var client = FakeIstioCluster.Client(server);
+        var time = new FakeTimeProvider();
+        await using var lease = await Elector(client, "agent-a", time).AcquireAsync(ct);
+        var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var registration = lease.Lost.Register(() => lost.TrySetResult());
+
+        var taken = Lease(server);
+        taken["spec"]!["holderIdentity"] = "agent-b";
+        server.Seed("leases", taken, manager: "other-agent");
+        time.Advance(TimeSpan.FromSeconds(2));   // the next renewal finds agent-b holding it
+
+        await lost.Task.WaitAsync(ct);
+        Assert.Equal("agent-b", (string?)Lease(server)["spec"]!["holderIdentity"]);
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task Lease_ApiServerUnreachablePastTheRenewDeadline_LostFires()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await StartAsync(ct);
+        using var client = FakeIstioCluster.Client(server);
+        var time = new FakeTimeProvider();
+        await using var lease = await Elector(client, "agent-a", time).AcquireAsync(ct);
+        var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var registration = lease.Lost.Register(() => lost.TrySetResult());
+        server.Fault = r => r.Path.Contains("/leases", StringComparison.Ordinal) ? 500 : null;
+
+        time.Advance(TimeSpan.FromSeconds(10));   // one renewal attempt, failing, with the renew deadline reached
+
+        await lost.Task.WaitAsync(ct);
+        Assert.Contains(server.Requests, r => r.Method == "GET" && r.Path.EndsWith("/leases/meshinterop-agent", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task DisposeAsync_Leader_ReleasesTheLeaseForTheNextReplica()
     {
