@@ -60,6 +60,14 @@ public sealed partial class HamletConsumer : IAsyncDisposable
         _metrics = meterFactory is null ? null : new ProtocolMetrics(meterFactory);
     }
 
+    /// <summary>
+    /// Gets what this consumer publishes back to its owner on the same stream (symmetric v1alpha2, opt-in): once the
+    /// owner subscribes on the stream, the consumer sends UPSERT and DELETE frames of this catalog with its
+    /// <see cref="HamletConsumerOptions.Context"/>, and reads the owner's ACKs and NACKs of them.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: the consumer only consumes.</value>
+    public HamletPublication? Publication { get; init; }
+
     /// <summary>Raised after <see cref="Status"/> changes, on the consumer's own thread; handlers must not block.</summary>
     public event EventHandler<HamletConsumerStatus>? StatusChanged;
 
@@ -79,9 +87,20 @@ public sealed partial class HamletConsumer : IAsyncDisposable
     /// <param name="cancellationToken">Not used beyond argument checking: the subscription runs until <see cref="StopAsync"/>.</param>
     /// <returns>A completed task.</returns>
     /// <exception cref="InvalidOperationException">The consumer is already running.</exception>
+    /// <exception cref="ValidationException"><see cref="Publication"/> is set on the v1alpha1 envelope, which cannot carry it, or breaks a rule.</exception>
     public Task StartAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (Publication is { } publication)
+        {
+            if (_options.Envelope != HamletEnvelope.V1Alpha2)
+            {
+                throw new ValidationException($"Peer '{_options.PeerName}': publishing on the stream (symmetric mode) needs the v1alpha2 envelope; the v1alpha1 envelope carries one direction only.");
+            }
+
+            Validator.ValidateObject(publication, new ValidationContext(publication), validateAllProperties: true);
+        }
+
         lock (_gate)
         {
             if (_stopping is not null)
@@ -211,8 +230,27 @@ public sealed partial class HamletConsumer : IAsyncDisposable
             Validation = new CatalogValidationOptions { Mode = _options.Validation },
         };
         return _options.Envelope == HamletEnvelope.V1Alpha2
-            ? new ConsumerStreamSession<V2.BidirectionalStream, V2.BidirectionalStream>(V1Alpha2ConsumerEnvelope.Instance, settings, _handler, observer).RunAsync(_invoker, onEstablished, stopping)
+            ? new ConsumerStreamSession<V2.BidirectionalStream, V2.BidirectionalStream>(V1Alpha2ConsumerEnvelope.Instance, settings, _handler, observer, PublishOnStream(settings.ResourceVersion)).RunAsync(_invoker, onEstablished, stopping)
             : new ConsumerStreamSession<V1.StreamRequest, V1.StreamResponse>(V1Alpha1ConsumerEnvelope.Instance, settings, _handler, observer).RunAsync(_invoker, onEstablished, stopping);
+    }
+
+    private PublishOnStream<V2.BidirectionalStream>? PublishOnStream(HamletResourceVersion version)
+    {
+        if (Publication is not { } publication)
+        {
+            return null;
+        }
+
+        // The same owner-side session the server runs, in spec lockstep, writing to this side's request stream.
+        var settings = new OwnerSessionSettings
+        {
+            AckTimeout = publication.AckTimeout,
+            MaxWindow = 1,
+            ServedVersions = new HashSet<HamletResourceVersion> { version },
+        };
+        var session = new OwnerStreamSession<V2.BidirectionalStream, V2.BidirectionalStream, CatalogEntry>(
+            V1Alpha2OwnerEnvelope.Instance, new CatalogOwnerFeed(publication.Catalog, publication.Exports), Owner.HamletOwner.Pack, settings, new PublisherObserver(this), _time);
+        return session.PublishAsync;
     }
 
     private static string Describe(Exception? failure) => failure switch
@@ -255,8 +293,34 @@ public sealed partial class HamletConsumer : IAsyncDisposable
         public void SnapshotComplete() => consumer.SetStatus(consumer.Status with { SnapshotComplete = true });
     }
 
+    /// <summary>Reports what the owner answered to what this consumer published.</summary>
+    private sealed class PublisherObserver(HamletConsumer consumer) : IOwnerSessionObserver
+    {
+        public void ResponseSent(string resourceKey, OwnerOperation operation)
+        {
+        }
+
+        public void Acknowledged(string resourceKey, TimeSpan latency)
+        {
+        }
+
+        public void Rejected(string resourceKey, int code, string message) =>
+            Log.PublicationNacked(consumer._logger, consumer._options.PeerName, resourceKey, code, message);
+
+        public void UnknownNonce(string nonce)
+        {
+        }
+
+        public void DuplicateSubscribe()
+        {
+        }
+    }
+
     private static partial class Log
     {
+        [LoggerMessage(6005, LogLevel.Warning, "Peer '{PeerName}' NACKed '{ResourceKey}' that this consumer published, with code {Code}: {Reason}.", EventName = nameof(PublicationNacked))]
+        public static partial void PublicationNacked(ILogger logger, string peerName, string resourceKey, int code, string reason);
+
         [LoggerMessage(6001, LogLevel.Information, "Subscribed to peer '{PeerName}' over Hamlet {Envelope}.", EventName = nameof(Subscribed))]
         public static partial void Subscribed(ILogger logger, string peerName, string envelope);
 

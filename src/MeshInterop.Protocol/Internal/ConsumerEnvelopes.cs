@@ -32,6 +32,9 @@ internal interface IConsumerEnvelope<TRequest, TResponse>
 
     /// <summary>Reads a response; false for frames that carry none (a v1alpha2 peer's own subscription).</summary>
     bool TryRead(TResponse frame, out ConsumerResponse response);
+
+    /// <summary>Reads a request frame from the owner (its subscription or its answers on a symmetric v1alpha2 stream).</summary>
+    bool TryReadPeerRequest(TResponse frame, out InboundRequest request);
 }
 
 internal sealed class V1Alpha1ConsumerEnvelope : IConsumerEnvelope<V1.StreamRequest, V1.StreamResponse>
@@ -49,6 +52,12 @@ internal sealed class V1Alpha1ConsumerEnvelope : IConsumerEnvelope<V1.StreamRequ
 
     public V1.StreamRequest Answer(string resourceUrl, string nonce, Google.Rpc.Status status, string context) =>
         new() { ResourceUrl = resourceUrl, ResponseNonce = nonce, Status = status };
+
+    public bool TryReadPeerRequest(V1.StreamResponse frame, out InboundRequest request)
+    {
+        request = default;
+        return false;
+    }
 
     public bool TryRead(V1.StreamResponse frame, out ConsumerResponse response)
     {
@@ -81,6 +90,18 @@ internal sealed class V1Alpha2ConsumerEnvelope : IConsumerEnvelope<V2.Bidirectio
     public V2.BidirectionalStream Answer(string resourceUrl, string nonce, Google.Rpc.Status status, string context) =>
         new() { Request = new V2.StreamRequest { ResourceUrl = resourceUrl, ResponseNonce = nonce, Status = status, Context = context } };
 
+    public bool TryReadPeerRequest(V2.BidirectionalStream frame, out InboundRequest request)
+    {
+        if (frame.Request is null || frame.Response is not null)
+        {
+            request = default;
+            return false;
+        }
+
+        request = V1Alpha2OwnerEnvelope.Instance.ReadRequest(frame);
+        return true;
+    }
+
     public bool TryRead(V2.BidirectionalStream frame, out ConsumerResponse response)
     {
         if (frame.Response is not { } r)
@@ -89,13 +110,18 @@ internal sealed class V1Alpha2ConsumerEnvelope : IConsumerEnvelope<V2.Bidirectio
             return false;
         }
 
+        response = ToConsumerResponse(r);
+        return true;
+    }
+
+    public static ConsumerResponse ToConsumerResponse(V2.StreamResponse r)
+    {
         var operation = r.Operation switch
         {
             V2.StreamResponse.Types.Operation.Upsert => ConsumerOperation.Upsert,
             V2.StreamResponse.Types.Operation.Delete => ConsumerOperation.Delete,
             _ => ConsumerOperation.Unknown,
         };
-        response = new ConsumerResponse(r.Nonce, r.ResourceUrl, r.ResourceId, r.Resource, operation);
-        return true;
+        return new ConsumerResponse(r.Nonce, r.ResourceUrl, r.ResourceId, r.Resource, operation);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Threading.Channels;
 using Grpc.Core;
 using MeshInterop.Catalog;
 using MeshInterop.Catalog.Validation;
@@ -46,17 +47,26 @@ internal sealed class ConsumerStreamSession<TRequest, TResponse>
     private readonly ConsumerSessionSettings _settings;
     private readonly IHamletImportHandler _handler;
     private readonly IConsumerSessionObserver _observer;
-    private readonly ImportDecoder _decoder;
+    private readonly ImportApplier _applier;
     private readonly string _resourceUrl;
 
-    public ConsumerStreamSession(IConsumerEnvelope<TRequest, TResponse> envelope, ConsumerSessionSettings settings, IHamletImportHandler handler, IConsumerSessionObserver observer)
+    private readonly PublishOnStream<TRequest>? _publish;
+
+    /// <param name="envelope">The envelope.</param>
+    /// <param name="settings">The session settings.</param>
+    /// <param name="handler">Where imports go.</param>
+    /// <param name="observer">Logging, metrics and status.</param>
+    /// <param name="publish">Publishes this side's catalog once the owner subscribes on the stream (symmetric v1alpha2); null to never publish.</param>
+    public ConsumerStreamSession(IConsumerEnvelope<TRequest, TResponse> envelope, ConsumerSessionSettings settings, IHamletImportHandler handler, IConsumerSessionObserver observer, PublishOnStream<TRequest>? publish = null)
     {
+        _publish = publish;
         _envelope = envelope;
         _settings = settings;
         _handler = handler;
         _observer = observer;
         _resourceUrl = HamletResourceTypes.TypeUrl(settings.ResourceVersion);
-        _decoder = new ImportDecoder(settings.ResourceVersion, envelope.KeyedByResourceId, settings.Peer, settings.Validation);
+        var decoder = new ImportDecoder(settings.ResourceVersion, envelope.KeyedByResourceId, settings.Peer, settings.Validation);
+        _applier = new ImportApplier(decoder, envelope.KeyedByResourceId, handler, settings.Peer, observer);
     }
 
     /// <summary>Runs one stream; completes when the owner ends it (with OK) and throws how it failed otherwise.</summary>
@@ -101,73 +111,117 @@ internal sealed class ConsumerStreamSession<TRequest, TResponse>
             _observer.SnapshotComplete();
         }
 
-        long answered = 0;
-        var hasMessage = await firstMessage.ConfigureAwait(false);
-        while (hasMessage)
+        // Answers and, on a symmetric stream, this side's own responses share the request stream.
+        using var writes = new SemaphoreSlim(1, 1);
+        var write = StreamWrites.Serialized<TRequest>(writes, call.RequestStream.WriteAsync);
+        using var publishing = new PublishingSide(_publish, write, cancellationToken);
+        try
         {
-            if (_envelope.TryRead(call.ResponseStream.Current, out var response))
+            long answered = 0;
+            var hasMessage = await firstMessage.ConfigureAwait(false);
+            while (hasMessage)
             {
-                var status = await HandleAsync(response, isSnapshotItem: announced is { } n && answered < n, cancellationToken).ConfigureAwait(false);
-                await call.RequestStream.WriteAsync(_envelope.Answer(_resourceUrl, response.Nonce, status, _settings.Context), cancellationToken).ConfigureAwait(false);
-                answered++;
-                if (announced is { } total && answered == total)
+                if (_publish is not null && _envelope.TryReadPeerRequest(call.ResponseStream.Current, out var peerRequest))
                 {
-                    _observer.SnapshotComplete();
+                    publishing.Accept(peerRequest);
                 }
-            }
+                else if (_envelope.TryRead(call.ResponseStream.Current, out var response))
+                {
+                    var status = await _applier.ApplyAsync(response, isSnapshotItem: announced is { } n && answered < n, cancellationToken).ConfigureAwait(false);
+                    await write(_envelope.Answer(_resourceUrl, response.Nonce, status, _settings.Context), cancellationToken).ConfigureAwait(false);
+                    answered++;
+                    if (announced is { } total && answered == total)
+                    {
+                        _observer.SnapshotComplete();
+                    }
+                }
 
-            hasMessage = await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false);
+                hasMessage = await call.ResponseStream.MoveNext(publishing.StreamToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception) when (publishing.Failure is { } failure)
+        {
+            // Publishing ended the stream (for example the owner never answered): that is how this stream failed.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
 
+        await publishing.StopAsync().ConfigureAwait(false);
         await call.RequestStream.CompleteAsync().ConfigureAwait(false);
     }
 
-    private async Task<Google.Rpc.Status> HandleAsync(ConsumerResponse response, bool isSnapshotItem, CancellationToken cancellationToken)
+    /// <summary>
+    /// This side's publisher on a symmetric stream: started by the owner's subscription frame, fed the owner's answers,
+    /// and able to end the stream (through <see cref="StreamToken"/>) when it fails, for example on an ACK timeout.
+    /// </summary>
+    private sealed class PublishingSide : IDisposable
     {
-        var decoded = response.Operation == ConsumerOperation.Unknown
-            ? DecodedResource.Reject($"operation is UNKNOWN; expected {(_envelope.KeyedByResourceId ? "UPSERT or DELETE" : "CREATE, UPDATE or DELETE")}")
-            : _decoder.Decode(response.Resource, response.ResourceId, response.Operation == ConsumerOperation.Delete);
+        private readonly PublishOnStream<TRequest>? _publish;
+        private readonly Func<TRequest, CancellationToken, Task> _write;
+        private readonly CancellationTokenSource _stream;
+        private readonly Channel<InboundRequest> _answers = Channel.CreateUnbounded<InboundRequest>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        private Task? _running;
 
-        if (decoded.IsRejected)
+        public PublishingSide(PublishOnStream<TRequest>? publish, Func<TRequest, CancellationToken, Task> write, CancellationToken cancellationToken)
         {
-            return await RejectAsync(decoded.Key, decoded.RejectCode, decoded.RejectReason!, isSnapshotItem, cancellationToken).ConfigureAwait(false);
+            _publish = publish;
+            _write = write;
+            _stream = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         }
 
-        try
+        public CancellationToken StreamToken => _stream.Token;
+
+        public Exception? Failure { get; private set; }
+
+        public void Accept(InboundRequest request)
         {
-            if (response.Operation == ConsumerOperation.Delete)
+            if (_running is null)
             {
-                await _handler.DeleteAsync(_settings.Peer, decoded.Key, cancellationToken).ConfigureAwait(false);
+                // The owner's first request frame is its subscription to what this side publishes.
+                _running = RunAsync(request);
+                return;
             }
-            else
+
+            _answers.Writer.TryWrite(request);
+        }
+
+        /// <summary>Stops publishing because the stream ended; rethrows why publishing failed, if it did.</summary>
+        public async Task StopAsync()
+        {
+            _answers.Writer.TryComplete();
+            if (_running is null)
             {
-                await _handler.UpsertAsync(_settings.Peer, decoded.Entry!, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            await _stream.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await _running.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // The stream ended first.
             }
         }
-        catch (HamletImportRejectedException ex)
-        {
-            return await RejectAsync(decoded.Key, StatusCode.PermissionDenied, ex.Message, isSnapshotItem, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            // A local failure: the owner may resend once we recover, so it is transient (G5).
-            var reason = string.IsNullOrEmpty(ex.Message) ? ex.GetType().Name : ex.Message;
-            return await RejectAsync(decoded.Key, StatusCode.Unavailable, "applying the import failed: " + reason, isSnapshotItem, cancellationToken).ConfigureAwait(false);
-        }
 
-        _observer.Applied(decoded.Key, response.Operation);
-        return new Google.Rpc.Status();
-    }
+        public void Dispose() => _stream.Dispose();
 
-    private async Task<Google.Rpc.Status> RejectAsync(ServiceKey key, StatusCode code, string reason, bool isSnapshotItem, CancellationToken cancellationToken)
-    {
-        // A NACKed snapshot item whose key is known counts as asserted, so the sweep keeps its previous version.
-        if (isSnapshotItem && !key.IsEmpty)
+        private async Task RunAsync(InboundRequest subscription)
         {
-            await _handler.MarkAssertedAsync(_settings.Peer, key, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _publish!(subscription, _answers.Reader, _write, _stream.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // End the stream so the consumer reconnects (or stops, on a fatal code), as the owner would.
+                Failure = ex;
+                await _stream.CancelAsync().ConfigureAwait(false);
+                throw;
+            }
         }
-
-        _observer.Rejected(key, code, reason);
-        return new Google.Rpc.Status { Code = (int)code, Message = reason };
     }
 }
+
+/// <summary>Publishes this side's catalog on a stream once the peer has subscribed with <c>subscription</c>.</summary>
+internal delegate Task PublishOnStream<TFrame>(InboundRequest subscription, ChannelReader<InboundRequest> answers, Func<TFrame, CancellationToken, Task> write, CancellationToken cancellationToken);

@@ -14,4 +14,10 @@ internal interface IOwnerEnvelope<TRequest, TResponse>
     InboundRequest ReadRequest(TRequest message);
 
     TResponse CreateResponse(string nonce, string resourceUrl, string resourceKey, Any resource, OwnerOperation operation, string context);
+
+    /// <summary>The owner's own subscription to what its peer publishes (symmetric v1alpha2); null where the envelope has none.</summary>
+    TResponse? CreateSubscription(string resourceUrl, string context);
+
+    /// <summary>The owner's answer to a response its peer published (symmetric v1alpha2); null where the envelope has none.</summary>
+    TResponse? CreateAnswer(string resourceUrl, string nonce, Google.Rpc.Status status, string context);
 }

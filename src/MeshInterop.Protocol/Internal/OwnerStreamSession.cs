@@ -5,6 +5,7 @@ using System.Threading.Channels;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using MeshInterop.Catalog.Validation;
+using MeshInterop.Protocol.Consumer;
 
 namespace MeshInterop.Protocol.Internal;
 
@@ -23,6 +24,7 @@ internal sealed class OwnerStreamSession<TRequest, TResponse, TResource>
     private readonly OwnerSessionSettings _settings;
     private readonly IOwnerSessionObserver _observer;
     private readonly TimeProvider _time;
+    private readonly SymmetricImport? _symmetric;
 
     public OwnerStreamSession(
         IOwnerEnvelope<TRequest, TResponse> envelope,
@@ -30,8 +32,10 @@ internal sealed class OwnerStreamSession<TRequest, TResponse, TResource>
         Func<TResource, HamletResourceVersion, Any> pack,
         OwnerSessionSettings settings,
         IOwnerSessionObserver observer,
-        TimeProvider time)
+        TimeProvider time,
+        SymmetricImport? symmetric = null)
     {
+        _symmetric = symmetric;
         _envelope = envelope;
         _feed = feed;
         _pack = pack;
@@ -84,12 +88,25 @@ internal sealed class OwnerStreamSession<TRequest, TResponse, TResource>
                 { MeshInteropHeaders.SnapshotCount, subscription.SnapshotCount.ToString(CultureInfo.InvariantCulture) },
             }).ConfigureAwait(false);
 
-            var answers = Channel.CreateUnbounded<InboundRequest>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+            // Responses and, on a symmetric stream, answers to what the peer publishes share one writer.
+            using var writes = new SemaphoreSlim(1, 1);
+            var write = StreamWrites.Serialized<TResponse>(writes, responses.WriteAsync);
+            var answers = Channel.CreateUnbounded<InboundRequest>(new UnboundedChannelOptions { SingleReader = true });
             using var readerStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var reading = ReadAnswersAsync(requests, answers.Writer, readerStop.Token);
+            Channel<ConsumerResponse>? publications = null;
+            var importing = Task.CompletedTask;
+            if (_symmetric is not null && _envelope.CreateSubscription(resourceUrl, initial.Context) is { } subscribe)
+            {
+                // Symmetric v1alpha2: the owner subscribes to its peer on the same stream, echoing the context.
+                publications = Channel.CreateBounded<ConsumerResponse>(new BoundedChannelOptions(MaxPendingPublications) { SingleReader = true, SingleWriter = true });
+                await write(subscribe, cancellationToken).ConfigureAwait(false);
+                importing = ImportPublicationsAsync(_symmetric, version, resourceUrl, initial.Context, publications.Reader, answers.Writer, write, readerStop.Token);
+            }
+
+            var reading = ReadAnswersAsync(requests, answers.Writer, publications?.Writer, readerStop.Token);
             try
             {
-                await SendLoopAsync(initial, version, resourceUrl, window, queue, answers.Reader, responses, cancellationToken).ConfigureAwait(false);
+                await SendLoopAsync(initial, version, resourceUrl, window, queue, answers.Reader, write, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -97,6 +114,53 @@ internal sealed class OwnerStreamSession<TRequest, TResponse, TResource>
                 // next request: stop it, and observe it so its failure is never unobserved.
                 await readerStop.CancelAsync().ConfigureAwait(false);
                 await reading.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await importing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Publishes the feed to a peer that subscribed with <paramref name="subscription"/> on a stream this side did not
+    /// accept (a consumer publishing on a symmetric v1alpha2 stream): spec behaviour, one response in flight, no
+    /// snapshot-count header. Answers arrive through <paramref name="answers"/>; ends with the stream or a protocol error.
+    /// </summary>
+    public async Task PublishAsync(InboundRequest subscription, ChannelReader<InboundRequest> answers, Func<TResponse, CancellationToken, Task> write, CancellationToken cancellationToken)
+    {
+        var version = ValidateSubscription(subscription);
+        var queue = new SubscriberQueue<TResource>();
+        var published = await _feed.SubscribeAsync(queue, cancellationToken).ConfigureAwait(false);
+        await using (published.Subscription.ConfigureAwait(false))
+        {
+            await SendLoopAsync(subscription, version, HamletResourceTypes.TypeUrl(version), new InFlightWindow<OwnerEvent<TResource>>(1), queue, answers, write, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ImportPublicationsAsync(SymmetricImport symmetric, HamletResourceVersion version, string resourceUrl, string context, ChannelReader<ConsumerResponse> publications, ChannelWriter<InboundRequest> endStream, Func<TResponse, CancellationToken, Task> write, CancellationToken cancellationToken)
+    {
+        var decoder = new ImportDecoder(version, keyedByResourceId: true, symmetric.Peer, symmetric.Validation);
+        var applier = new ImportApplier(decoder, keyedByResourceId: true, symmetric.Handler, symmetric.Peer, symmetric.Observer);
+        var subscribed = false;
+        try
+        {
+            // A peer publishing from the client side never sends the snapshot-count header: sweep after the grace period.
+            await symmetric.Handler.BeginSubscriptionAsync(symmetric.Peer, announcedSnapshotCount: null, cancellationToken).ConfigureAwait(false);
+            subscribed = true;
+            await foreach (var published in publications.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var status = await applier.ApplyAsync(published, isSnapshotItem: false, cancellationToken).ConfigureAwait(false);
+                await write(_envelope.CreateAnswer(resourceUrl, published.Nonce, status, context)!, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The import side failed: end the whole stream through the send loop, which sees the answers complete.
+            endStream.TryComplete(ex);
+        }
+        finally
+        {
+            if (subscribed)
+            {
+                await symmetric.Handler.DisconnectedAsync(symmetric.Peer, CancellationToken.None).ConfigureAwait(false);
             }
         }
     }
@@ -106,6 +170,11 @@ internal sealed class OwnerStreamSession<TRequest, TResponse, TResource>
         if (initial.FrameError is { } frameError)
         {
             throw InvalidArgument($"Invalid first frame: {frameError}.");
+        }
+
+        if (initial.Publication is not null)
+        {
+            throw InvalidArgument("Invalid first frame: a stream starts with a 'request' that subscribes, not a published 'response'.");
         }
 
         if (string.IsNullOrEmpty(initial.ResourceUrl))
@@ -130,14 +199,23 @@ internal sealed class OwnerStreamSession<TRequest, TResponse, TResource>
     private static bool FixedTimeEquals(string expected, string actual) =>
         CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(actual));
 
-    private async Task ReadAnswersAsync(IAsyncStreamReader<TRequest> requests, ChannelWriter<InboundRequest> answers, CancellationToken cancellationToken)
+    private async Task ReadAnswersAsync(IAsyncStreamReader<TRequest> requests, ChannelWriter<InboundRequest> answers, ChannelWriter<ConsumerResponse>? publications, CancellationToken cancellationToken)
     {
         Exception? failure = null;
         try
         {
             while (await requests.MoveNext(cancellationToken).ConfigureAwait(false))
             {
-                answers.TryWrite(_envelope.ReadRequest(requests.Current));
+                var request = _envelope.ReadRequest(requests.Current);
+                if (request.Publication is { } published && publications is not null)
+                {
+                    // Bounded: a peer that publishes without waiting for answers is slowed down, not buffered.
+                    await publications.WriteAsync(published, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    answers.TryWrite(request);
+                }
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -151,6 +229,7 @@ internal sealed class OwnerStreamSession<TRequest, TResponse, TResource>
         finally
         {
             answers.TryComplete(failure);
+            publications?.TryComplete();
         }
     }
 
@@ -161,7 +240,7 @@ internal sealed class OwnerStreamSession<TRequest, TResponse, TResource>
         InFlightWindow<OwnerEvent<TResource>> window,
         SubscriberQueue<TResource> queue,
         ChannelReader<InboundRequest> answers,
-        IServerStreamWriter<TResponse> responses,
+        Func<TResponse, CancellationToken, Task> write,
         CancellationToken cancellationToken)
     {
         while (true)
@@ -170,7 +249,7 @@ internal sealed class OwnerStreamSession<TRequest, TResponse, TResource>
             {
                 var nonce = Guid.NewGuid().ToString("N");
                 var response = _envelope.CreateResponse(nonce, resourceUrl, next.Key, _pack(next.Resource, version), next.Operation, initial.Context);
-                await responses.WriteAsync(response, cancellationToken).ConfigureAwait(false);
+                await write(response, cancellationToken).ConfigureAwait(false);
                 window.Add(new OutstandingResponse<OwnerEvent<TResource>>(nonce, next, _time.GetTimestamp()));
                 _observer.ResponseSent(next.Key, next.Operation);
             }
@@ -217,6 +296,11 @@ internal sealed class OwnerStreamSession<TRequest, TResponse, TResource>
             throw InvalidArgument($"Invalid frame: {frameError}.");
         }
 
+        if (answer.Publication is not null)
+        {
+            throw InvalidArgument("Invalid frame: this side does not accept published 'response' frames; they need symmetric mode on both peers.");
+        }
+
         // One type per stream (G10); an empty URL on an answer is tolerated.
         if (!string.IsNullOrEmpty(answer.ResourceUrl) && !HamletResourceTypes.SameType(answer.ResourceUrl, initial.ResourceUrl))
         {
@@ -252,4 +336,10 @@ internal sealed class OwnerStreamSession<TRequest, TResponse, TResource>
     }
 
     private static TimeSpan Max(TimeSpan left, TimeSpan right) => left > right ? left : right;
+
+    // Answers are written as soon as the handler completes, so more than a few pending means the peer ignores them.
+    private const int MaxPendingPublications = 64;
 }
+
+/// <summary>Where an owner puts what its peer publishes on a symmetric v1alpha2 stream.</summary>
+internal sealed record SymmetricImport(IHamletImportHandler Handler, string Peer, IConsumerSessionObserver Observer, CatalogValidationOptions? Validation = null);

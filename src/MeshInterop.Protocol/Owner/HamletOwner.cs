@@ -4,6 +4,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using MeshInterop.Catalog;
 using MeshInterop.Catalog.Validation;
+using MeshInterop.Protocol.Consumer;
 using MeshInterop.Protocol.Internal;
 using MeshInterop.Protocol.Mapping;
 using Microsoft.Extensions.Logging;
@@ -60,6 +61,16 @@ public sealed partial class HamletOwner : IDisposable
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _metrics = meterFactory is null ? null : new ProtocolMetrics(meterFactory);
     }
+
+    /// <summary>
+    /// Gets where what peers publish on v1alpha2 streams goes (symmetric mode, opt-in). When set, on each v1alpha2
+    /// stream the owner subscribes back to its peer, echoing the stream's <c>context</c>, and applies the peer's UPSERT
+    /// and DELETE frames through this handler under the authorised peer name, answering each only after the handler
+    /// completed. The peer is authenticated by mTLS and <see cref="IHamletPeerAuthorizer"/> as on any stream, and
+    /// <see cref="HamletOwnerOptions.ContextToken"/>, when set, is checked as well, never instead.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: published frames end the stream with <c>InvalidArgument</c>.</value>
+    public IHamletImportHandler? SymmetricImports { get; init; }
 
     /// <summary>Raised when a peer NACKs a response: the stream stays open and the content is not resent until it changes.</summary>
     public event EventHandler<HamletNackEventArgs>? Nacked;
@@ -132,7 +143,10 @@ public sealed partial class HamletOwner : IDisposable
 
         try
         {
-            var session = new OwnerStreamSession<TRequest, TResponse, CatalogEntry>(envelope, feed, Pack, settings, new Observer(this, peer), _time);
+            var symmetric = SymmetricImports is not null && envelope is V1Alpha2OwnerEnvelope
+                ? new SymmetricImport(SymmetricImports, peer, new PublicationObserver(this, peer))
+                : null;
+            var session = new OwnerStreamSession<TRequest, TResponse, CatalogEntry>(envelope, feed, Pack, settings, new Observer(this, peer), _time, symmetric);
             await session.RunAsync(requests, responses, context, _stopping.Token).ConfigureAwait(false);
         }
         catch (RpcException ex)
@@ -163,7 +177,7 @@ public sealed partial class HamletOwner : IDisposable
         ContextToken = options.ContextToken,
     };
 
-    private static Any Pack(CatalogEntry entry, HamletResourceVersion version) => version == HamletResourceVersion.V1Alpha1
+    internal static Any Pack(CatalogEntry entry, HamletResourceVersion version) => version == HamletResourceVersion.V1Alpha1
         ? Any.Pack(V1Alpha1Mapper.ToWire(entry))
         : Any.Pack(V1Alpha2Mapper.ToWire(entry));
 
@@ -189,8 +203,31 @@ public sealed partial class HamletOwner : IDisposable
         public void DuplicateSubscribe() => Log.DuplicateSubscribe(owner._logger, peer);
     }
 
+    /// <summary>Reports what the owner did with a peer's publications on a symmetric stream.</summary>
+    private sealed class PublicationObserver(HamletOwner owner, string peer) : IConsumerSessionObserver
+    {
+        public void Subscribed(long? announcedSnapshotCount)
+        {
+        }
+
+        public void Applied(ServiceKey key, ConsumerOperation operation) => owner._metrics?.ChangeApplied(peer, operation);
+
+        public void Rejected(ServiceKey key, StatusCode code, string reason)
+        {
+            owner._metrics?.NackSent(peer, code);
+            Log.PublicationRejected(owner._logger, peer, key.Name, code.ToString(), reason);
+        }
+
+        public void SnapshotComplete()
+        {
+        }
+    }
+
     private static partial class Log
     {
+        [LoggerMessage(6107, LogLevel.Warning, "Rejected '{ResourceKey}' published by peer '{PeerName}' with {Code}: {Reason}.", EventName = nameof(PublicationRejected))]
+        public static partial void PublicationRejected(ILogger logger, string peerName, string resourceKey, string code, string reason);
+
         [LoggerMessage(6101, LogLevel.Information, "Peer '{PeerName}' subscribed over Hamlet {Envelope}.", EventName = nameof(StreamOpened))]
         public static partial void StreamOpened(ILogger logger, string peerName, string envelope);
 

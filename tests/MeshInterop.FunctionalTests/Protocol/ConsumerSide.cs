@@ -20,10 +20,10 @@ internal sealed class ConsumerSide : IAsyncDisposable
 
     private readonly Lock _gate = new();
     private readonly GrpcChannel _channel;
-    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ChangeSignal _changed = new();
     private int _viewChanges;
 
-    public ConsumerSide(Uri owner, HamletConsumerOptions? options = null, TimeProvider? time = null, ImportSessionOptions? sessions = null, X509Svid? svid = null, bool scripted = false, System.Diagnostics.Metrics.IMeterFactory? meterFactory = null, Action<SocketsHttpHandler>? configureHandler = null, Microsoft.Extensions.Logging.ILogger<HamletConsumer>? logger = null)
+    public ConsumerSide(Uri owner, HamletConsumerOptions? options = null, TimeProvider? time = null, ImportSessionOptions? sessions = null, X509Svid? svid = null, bool scripted = false, System.Diagnostics.Metrics.IMeterFactory? meterFactory = null, Action<SocketsHttpHandler>? configureHandler = null, Microsoft.Extensions.Logging.ILogger<HamletConsumer>? logger = null, HamletPublication? publication = null)
     {
         time ??= TimeProvider.System;
         View = new ImportView(ImportNamingPolicy.Default, ImportCollisionPolicy.EarliestWins, time);
@@ -41,7 +41,7 @@ internal sealed class ConsumerSide : IAsyncDisposable
 
         // Unless a test says otherwise, subscribe to v1alpha2 resources, which carry everything the catalog holds.
         options.ResourceVersion ??= HamletResourceVersion.V1Alpha2;
-        Consumer = new HamletConsumer(options, _channel.CreateCallInvoker(), Handler, time, logger, meterFactory);
+        Consumer = new HamletConsumer(options, _channel.CreateCallInvoker(), Handler, time, logger, meterFactory) { Publication = publication };
         Consumer.StatusChanged += (_, _) => Notify();
     }
 
@@ -89,12 +89,7 @@ internal sealed class ConsumerSide : IAsyncDisposable
         bound.CancelAfter(TimeSpan.FromSeconds(60));
         while (true)
         {
-            Task changed;
-            lock (_gate)
-            {
-                changed = _changed.Task;
-            }
-
+            var changed = _changed.Next;
             if (condition(this))
             {
                 return;
@@ -129,15 +124,5 @@ internal sealed class ConsumerSide : IAsyncDisposable
     }
 
     /// <summary>Makes waiters re-check their condition; for events the consumer side does not see itself.</summary>
-    public void Notify()
-    {
-        TaskCompletionSource previous;
-        lock (_gate)
-        {
-            previous = _changed;
-            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        }
-
-        previous.TrySetResult();
-    }
+    public void Notify() => _changed.Notify();
 }

@@ -49,14 +49,15 @@ internal sealed class OwnerServer : IAsyncDisposable
         X509Svid? svid = null,
         System.Diagnostics.Metrics.IMeterFactory? meterFactory = null,
         Func<ServerCallContext, HamletPeerAuthorization?>? authorize = null,
-        Action<KestrelServerOptions>? kestrel = null)
+        Action<KestrelServerOptions>? kestrel = null,
+        MeshInterop.Protocol.Consumer.IHamletImportHandler? symmetricImports = null)
     {
         store ??= new CatalogStore();
         options ??= new HamletOwnerOptions();
         var tls = MtlsGrpcHost.OwnerTls(svid);
         var exportFilter = exports is null ? ExportEverything("consumer") : ExportFilter.Create("consumer", exports);
         var authorizer = new AgentAuthorizer(tls, HamletTestPki.ConsumerAgent, exportFilter, authorize);
-        var owner = new HamletOwner(store.Local, authorizer, options, time ?? TimeProvider.System, meterFactory: meterFactory);
+        var owner = new HamletOwner(store.Local, authorizer, options, time ?? TimeProvider.System, meterFactory: meterFactory) { SymmetricImports = symmetricImports };
         var (app, address) = await MtlsGrpcHost.StartAsync(
             tls,
             services => services.AddSingleton(owner),
