@@ -259,11 +259,17 @@ internal sealed class LeaderTerm(FederationAgent agent, FederationStatus status,
 
     private async Task FollowLocalNamesAsync(ImportView view, ChangeSignal signal, CancellationToken cancellation)
     {
-        // Imports never shadow the mesh's own services: the view learns every local name as it changes.
+        // Imports never shadow the mesh's own services: the view learns every local name and FQDN as they change.
         using var reader = agent.Store.Local.Subscribe();
-        Published(view.SetLocalNames(reader.Snapshot.Select(e => e.Name)), signal);
+        SetLocalServices(view, reader.Snapshot, signal);
         await foreach (var batch in reader.ReadAllAsync(cancellation).ConfigureAwait(false))
-            Published(view.SetLocalNames(batch.Snapshot.Select(e => e.Name)), signal);
+            SetLocalServices(view, batch.Snapshot, signal);
+    }
+
+    private void SetLocalServices(ImportView view, CatalogSnapshot local, ChangeSignal signal)
+    {
+        Published(view.SetLocalNames(local.Select(e => e.Name)), signal);
+        Published(view.SetLocalFqdns(local.Where(e => e.Fqdn.Length > 0).Select(e => e.Fqdn)), signal);
     }
 
     private void Published(ImportViewChanges changes, ChangeSignal signal)

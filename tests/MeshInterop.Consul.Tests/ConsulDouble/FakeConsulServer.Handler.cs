@@ -373,6 +373,7 @@ public sealed partial class FakeConsulServer
             lock (_signalGate)
             {
                 _parked.Add(parked);
+                Interlocked.Increment(ref _parkedTotal);
             }
 
             Pulse();

@@ -30,6 +30,7 @@ public sealed partial class FakeConsulServer : IAsyncDisposable
     private readonly List<DoubleRequest> _requests = [];
     private readonly List<ParkedQuery> _parked = [];
     private readonly List<string> _delayed = [];
+    private long _parkedTotal;
     private readonly Random _jitter = new(1234);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -229,6 +230,13 @@ public sealed partial class FakeConsulServer : IAsyncDisposable
                 return condition(Store);
             }
         }, cancellationToken);
+
+    /// <summary>Gets how many blocking queries have parked since the double started (a cheap progress counter for benchmarks).</summary>
+    public long ParkedTotal => Interlocked.Read(ref _parkedTotal);
+
+    /// <summary>Completes once <see cref="ParkedTotal"/> reaches <paramref name="total"/>.</summary>
+    public Task WaitForParkedTotalAsync(long total, CancellationToken cancellationToken) =>
+        WaitUntilAsync(() => Interlocked.Read(ref _parkedTotal) >= total, cancellationToken);
 
     public int RequestCount(string pathPrefix)
     {
