@@ -34,6 +34,10 @@ public sealed class ConformanceTimingOptions
     /// <value>The default value is 90 seconds: past the 80 s after which a server striking 20 s pings kills the stream.</value>
     public TimeSpan KeepAliveObservation { get; set; } = TimeSpan.FromSeconds(90);
 
+    /// <summary>Gets or sets the shortest interval allowed between a consumer's HTTP/2 pings (case 37, consumer role).</summary>
+    /// <value>The default value is 40 seconds, the Go reference server's minimum; pings sooner than that earn strikes and a GOAWAY there.</value>
+    public TimeSpan MinimumClientPingInterval { get; set; } = TimeSpan.FromSeconds(40);
+
     /// <summary>Gets or sets the target owner's configured ACK timeout (case 18).</summary>
     /// <value>The default value is 30 seconds, the reference default (G12).</value>
     public TimeSpan TargetAckTimeout { get; set; } = TimeSpan.FromSeconds(30);
@@ -61,6 +65,7 @@ public sealed class ConformanceTimingOptions
         Positive(TargetAckTimeout, nameof(TargetAckTimeout));
         Positive(TargetGracePeriod, nameof(TargetGracePeriod));
         Positive(HookTimeout, nameof(HookTimeout));
+        Positive(MinimumClientPingInterval, nameof(MinimumClientPingInterval));
         Positive(CaseTimeout, nameof(CaseTimeout));
         if (MinimumFirstRetry < TimeSpan.Zero)
         {

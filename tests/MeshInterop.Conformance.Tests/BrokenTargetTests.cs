@@ -51,6 +51,19 @@ public sealed class BrokenTargetTests
         AssertOutcome(report, "ack_after_handler_completes", ConformanceOutcome.Passed);
     }
 
+    [Fact]
+    public async Task RunAsync_ConsumerThatPingsEverySecond_FailsKeepalive()
+    {
+        await using var consumer = new BrokenConsumer(ConsumerDefect.PingsTooOften);
+        var options = KitOptions.ForConsumer(HamletEnvelope.V1Alpha1, consumer, ConformanceCapabilities.ConsumerControl);
+        Select(options, "lifecycle_idle_stream_survives_keepalive");
+
+        var report = await new ConformanceRunner(options).RunAsync(null, TestContext.Current.CancellationToken);
+
+        AssertOutcome(report, "lifecycle_idle_stream_survives_keepalive", ConformanceOutcome.Failed);
+        Assert.Contains("after its previous ping", report.Results.Single().Message, StringComparison.Ordinal);
+    }
+
     private static void Select(ConformanceRunnerOptions options, params string[] ids)
     {
         // The failures these targets must produce are timeouts of T: keep T short.

@@ -351,7 +351,7 @@ internal static class ConsumerCases
 
     private static async Task<string> IdleStreamAsync(CaseContext c)
     {
-        var (_, stream) = await c.ConnectConsumerAsync().ConfigureAwait(false);
+        var (server, stream) = await c.ConnectConsumerAsync().ConfigureAwait(false);
         if (await stream.NextAsync(c.Timing.KeepAliveObservation).ConfigureAwait(false) is { } unexpected)
         {
             throw Fail($"On an idle stream the target sent {unexpected}.");
@@ -362,7 +362,18 @@ internal static class ConsumerCases
             throw Fail($"The target closed its idle stream within {Seconds(c.Timing.KeepAliveObservation)}.");
         }
 
-        return $"The idle stream stayed open for {Seconds(c.Timing.KeepAliveObservation)}.";
+        var pings = server.ClientPings;
+        c.Note($"client PINGs: {pings.Count}" + (pings.Count > 0 ? " at " + string.Join(", ", pings.Select(p => "+" + Seconds(c.Time.GetElapsedTime(stream.ArrivedAt, p.Timestamp)) + (p.AfterData ? " (after data)" : string.Empty))) + " after the subscription" : string.Empty));
+        for (var i = 1; i < pings.Count; i++)
+        {
+            var gap = c.Time.GetElapsedTime(pings[i - 1].Timestamp, pings[i].Timestamp);
+            if (!pings[i].AfterData && gap < c.Timing.MinimumClientPingInterval)
+            {
+                throw Fail($"The consumer pinged {Seconds(gap)} after its previous ping with no data in between; pings closer than {Seconds(c.Timing.MinimumClientPingInterval)} earn too_many_pings from a Go server.");
+            }
+        }
+
+        return $"The idle stream stayed open for {Seconds(c.Timing.KeepAliveObservation)}; {pings.Count} client ping(s), none closer than {Seconds(c.Timing.MinimumClientPingInterval)}.";
     }
 
     private static async Task<string> EmptyNameOrFqdnAsync(CaseContext c)

@@ -25,6 +25,7 @@ internal sealed class KitOwnerServer : IAsyncDisposable
     private readonly Channel<KitServerStream> _incoming = Channel.CreateUnbounded<KitServerStream>();
     private readonly List<KitServerStream> _open = [];
     private WebApplication? _app;
+    private Http2PingRecorder? _pings;
     private int _connections;
     private int _streams;
 
@@ -38,6 +39,9 @@ internal sealed class KitOwnerServer : IAsyncDisposable
 
     /// <summary>Gets how many TCP connections reached the server, before any TLS handshake.</summary>
     public int Connections => Volatile.Read(ref _connections);
+
+    /// <summary>Gets when the consumer sent HTTP/2 PINGs (not acknowledgements), as timestamps of the case's clock.</summary>
+    public IReadOnlyList<ClientPing> ClientPings => _pings?.Pings ?? [];
 
     /// <summary>Gets how many streams reached the server.</summary>
     public int Streams => Volatile.Read(ref _streams);
@@ -128,6 +132,10 @@ internal sealed class KitOwnerServer : IAsyncDisposable
         var tls = _context.KitTls.Spiffe(_dial);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        _pings ??= new Http2PingRecorder(_context.Time);
+        builder.Logging.AddProvider(_pings);
+        builder.Logging.AddFilter<Http2PingRecorder>(Http2PingRecorder.KestrelCategory, LogLevel.Trace);
+        builder.Logging.AddFilter<Http2PingRecorder>((category, _) => category?.StartsWith(Http2PingRecorder.KestrelCategory, StringComparison.Ordinal) == true);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(endpoint, listen =>
         {
             listen.Protocols = HttpProtocols.Http2;

@@ -21,6 +21,9 @@ internal enum ConsumerDefect
 
     /// <summary>Reconnects 100 ms after any end of stream, <c>Unauthenticated</c> and <c>InvalidArgument</c> included.</summary>
     RetriesOnFatalCodes,
+
+    /// <summary>Sends an HTTP/2 keepalive ping every second, which a Go server answers with too_many_pings.</summary>
+    PingsTooOften,
 }
 
 /// <summary>A deliberately broken v1alpha1 consumer over SPIFFE mTLS, otherwise well behaved, so the kit is shown able to fail.</summary>
@@ -70,7 +73,7 @@ internal sealed class BrokenConsumer(ConsumerDefect defect) : IConformanceHook, 
             new InMemoryX509SvidSource(KitPki.Svid(KitPki.Consumer, KitPki.ConsumerAgent)),
             new X509SvidValidator(new InMemoryBundleSource(KitPki.Both)),
             SpiffeAuthorizer.Exact(KitPki.OwnerAgent));
-        using var channel = GrpcChannel.ForAddress(owner, new GrpcChannelOptions { HttpHandler = tls.CreateHttpHandler() });
+        using var channel = GrpcChannel.ForAddress(owner, new GrpcChannelOptions { HttpHandler = tls.CreateHttpHandler(Configure) });
         var client = new V1.DiscoveryService.DiscoveryServiceClient(channel);
         while (!stop.IsCancellationRequested)
         {
@@ -88,6 +91,16 @@ internal sealed class BrokenConsumer(ConsumerDefect defect) : IConformanceHook, 
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(100), stop).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private void Configure(SocketsHttpHandler handler)
+    {
+        if (defect == ConsumerDefect.PingsTooOften)
+        {
+            // The defect: far below the 40 s a Go server allows between pings.
+            handler.KeepAlivePingDelay = TimeSpan.FromSeconds(1);
+            handler.KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always;
         }
     }
 
