@@ -7,4 +7,10 @@ using BenchmarkDotNet.Running;
 var config = DefaultConfig.Instance
     .AddDiagnoser(MemoryDiagnoser.Default);
 
+if (args is ["hamlet-measure"])
+{
+    await MeshInterop.Benchmarks.Protocol.HamletMeasurements.RunAsync();
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);

@@ -65,7 +65,7 @@ public class HamletSyncBenchmarks
         var all = new ExportRule();
         all.Names.Add("*");
         policy.Allow.Add(all);
-        var options = new HamletOwnerOptions();
+        var options = new HamletOwnerOptions { MaxStreamsPerPeer = 1024 };
         options.V1Alpha1EnvelopeResources.Add(HamletResourceVersion.V1Alpha2);
         var owner = new HamletOwner(_store.Local, new AllowAll(ExportFilter.Create("consumer", policy)), options, TimeProvider.System);
         var builder = WebApplication.CreateSlimBuilder();
@@ -134,7 +134,9 @@ public class HamletSyncBenchmarks
         }
     }
 
-    private HamletConsumer Connect(CountingHandler handler, out GrpcChannel channel)
+    internal CatalogStore Store => _store;
+
+    internal HamletConsumer Connect(IHamletImportHandler handler, out GrpcChannel channel)
     {
         var tls = new SpiffeTls(new InMemoryX509SvidSource(X509Svid.Create(_consumerCa.IssueSvid("/agent").Leaf)), new X509SvidValidator(_bundles), SpiffeAuthorizer.MemberOf(TrustDomain.Parse("owner.example")));
         channel = GrpcChannel.ForAddress(_address, new GrpcChannelOptions { HttpHandler = tls.CreateHttpHandler(HamletConsumerChannel.ConfigureKeepAlive) });
@@ -145,7 +147,7 @@ public class HamletSyncBenchmarks
             TimeProvider.System);
     }
 
-    private static CatalogEntry Service(string name, int revision) => new()
+    internal static CatalogEntry Service(string name, int revision) => new()
     {
         Key = new ServiceKey(name),
         Name = name,
@@ -162,7 +164,7 @@ public class HamletSyncBenchmarks
     }
 
     /// <summary>Counts upserts; completes when the snapshot has arrived, and signals each later change.</summary>
-    private sealed class CountingHandler(int snapshot) : IHamletImportHandler
+    internal sealed class CountingHandler(int snapshot) : IHamletImportHandler
     {
         private TaskCompletionSource _change = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
