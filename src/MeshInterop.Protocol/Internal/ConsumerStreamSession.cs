@@ -82,7 +82,19 @@ internal sealed class ConsumerStreamSession<TRequest, TResponse>
         }
 
         using var call = _envelope.Start(invoker, new CallOptions(headers, cancellationToken: cancellationToken));
-        await call.RequestStream.WriteAsync(_envelope.Subscribe(_resourceUrl, _settings.Context), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await call.RequestStream.WriteAsync(_envelope.Subscribe(_resourceUrl, _settings.Context), cancellationToken).ConfigureAwait(false);
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && !cancellationToken.IsCancellationRequested)
+        {
+            // An owner that refuses before reading (authorisation, stream limit) can finish the call while this write
+            // is still in flight; the write then fails as Cancelled. The owner's own status says why, and decides
+            // whether to retry.
+            await call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+
 
         // Headers precede the first response, but a plain owner with an empty catalog may send neither
         // for a long time: wait for whichever comes first.
