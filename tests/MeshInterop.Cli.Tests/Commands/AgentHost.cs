@@ -1,8 +1,7 @@
 using System.CommandLine;
-using System.Net;
-using System.Net.Sockets;
 using MeshInterop.Cli.Commands;
 using MeshInterop.Federation;
+using MeshInterop.Testing.Ports;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -11,33 +10,8 @@ namespace MeshInterop.Cli.Tests.Commands;
 /// <summary>Runs <c>meshinterop agent</c> in-process, as the tool does, and waits for what it does without sleeping.</summary>
 internal static class AgentHost
 {
-    /// <summary>
-    /// Free loopback ports, all different: every listener stays open until all are taken, since a port released
-    /// at once may be handed out again by the next request. The agents bind them a moment later.
-    /// </summary>
-    public static int[] FreePorts(int count)
-    {
-        var listeners = new List<TcpListener>();
-        try
-        {
-            for (var i = 0; i < count; i++)
-            {
-                var listener = new TcpListener(IPAddress.Loopback, 0);
-                listener.Start();
-                listeners.Add(listener);
-            }
-
-            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
-        }
-        finally
-        {
-            foreach (var listener in listeners)
-            {
-                listener.Stop();
-                listener.Dispose();
-            }
-        }
-    }
+    /// <summary>Free loopback ports, all different, outside the ephemeral range; the agents bind them a moment later.</summary>
+    public static int[] FreePorts(int count) => LoopbackPorts.Reserve(count);
 
     public static async Task WaitForSyncAsync(WebApplication app, int expectedImports)
     {

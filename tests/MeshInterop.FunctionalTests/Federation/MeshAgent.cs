@@ -1,11 +1,11 @@
 using System.Net;
-using System.Net.Sockets;
 using MeshInterop.Catalog;
 using MeshInterop.Catalog.InMemory;
 using MeshInterop.Federation;
 using MeshInterop.Federation.Internal;
 using MeshInterop.Identity.X509;
 using MeshInterop.Testing.Pki;
+using MeshInterop.Testing.Ports;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -168,15 +168,10 @@ internal sealed class MeshAgent : IAsyncDisposable
 }
 
 /// <summary>
-/// Free loopback ports. Each agent must know its peers' addresses before either starts, so a port is taken from the
-/// operating system (bind to port 0), released, and handed to Kestrel; the same port serves a restarted agent.
+/// Free loopback ports. Each agent must know its peers' addresses before either starts, so a free port is chosen,
+/// released, and handed to Kestrel; the same port serves a restarted agent.
 /// </summary>
 internal static class LoopbackPort
 {
-    public static int Reserve()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int Reserve() => LoopbackPorts.Reserve(1)[0];
 }
