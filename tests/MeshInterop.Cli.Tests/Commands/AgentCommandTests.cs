@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using MeshInterop.Testing.Ports;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,7 +18,7 @@ public sealed class AgentCommandTests : IDisposable
     public async Task Agent_TwoConfigurationFiles_FederateOnLoopbackAndStopCleanly()
     {
         var ct = TestContext.Current.CancellationToken;
-        var ports = AgentHost.FreePorts(2);
+        var ports = LoopbackPorts.Reserve(2);
         var consulPort = ports[0];
         var nsxsmPort = ports[1];
         var consul = await PrepareMeshAsync("consul", consulPort, "nsxsm", nsxsmPort, ["web", "api"]);

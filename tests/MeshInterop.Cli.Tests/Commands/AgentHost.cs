@@ -1,7 +1,6 @@
 using System.CommandLine;
 using MeshInterop.Cli.Commands;
 using MeshInterop.Federation;
-using MeshInterop.Testing.Ports;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -10,9 +9,6 @@ namespace MeshInterop.Cli.Tests.Commands;
 /// <summary>Runs <c>meshinterop agent</c> in-process, as the tool does, and waits for what it does without sleeping.</summary>
 internal static class AgentHost
 {
-    /// <summary>Free loopback ports, all different, outside the ephemeral range; the agents bind them a moment later.</summary>
-    public static int[] FreePorts(int count) => LoopbackPorts.Reserve(count);
-
     public static async Task WaitForSyncAsync(WebApplication app, int expectedImports)
     {
         var status = app.Services.GetRequiredService<IMeshFederationStatus>();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using MeshInterop.Testing.Ports;
 
 namespace MeshInterop.Cli.Tests.Commands;
 
@@ -22,7 +23,7 @@ public sealed class GettingStartedTests : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         var document = await File.ReadAllTextAsync(DocumentPath(), ct);
-        var free = AgentHost.FreePorts(DocumentedPorts.Length);
+        var free = LoopbackPorts.Reserve(DocumentedPorts.Length);
         (string Documented, string Free)[] ports = [.. DocumentedPorts.Select((p, i) => (p, free[i].ToString(CultureInfo.InvariantCulture))), ("15000", "0"), ("16000", "0")];
         string Local(string text) => ports.Aggregate(text, (current, port) => current.Replace("127.0.0.1:" + port.Documented, "127.0.0.1:" + port.Free, StringComparison.Ordinal));
 

@@ -7,6 +7,7 @@ using MeshInterop.Identity.Bundles;
 using MeshInterop.Identity.Tls;
 using MeshInterop.Identity.X509;
 using MeshInterop.Testing.Pki;
+using MeshInterop.Testing.Ports;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MeshInterop.FunctionalTests.Federation;
@@ -22,7 +23,7 @@ public sealed class BundleRotationTests
         {
             await using var a = new MeshAgent("mesh-a");
             await using var b = new MeshAgent("mesh-b");
-            var bundlePort = LoopbackPort.Reserve();
+            var bundlePort = LoopbackPorts.Reserve(1)[0];
             await File.WriteAllTextAsync(bundleFile, b.Authority.Certificate.ExportCertificatePem(), cancellation);
             b.Configure = options =>
             {

@@ -30,8 +30,8 @@ internal sealed class MeshAgent : IAsyncDisposable
         TrustDomain = name + ".example";
         Authority = authority ?? TestCertificateAuthority.CreateRoot(TrustDomain);
         Svids = new InMemoryX509SvidSource(X509Svid.Create(Authority.IssueSvid(FederationAgent.DefaultAgentPath).Leaf));
-        FederationPort = LoopbackPort.Reserve();
-        AdminPort = LoopbackPort.Reserve();
+        FederationPort = LoopbackPorts.Reserve(1)[0];
+        AdminPort = LoopbackPorts.Reserve(1)[0];
     }
 
     public string Name { get; }
@@ -165,13 +165,4 @@ internal sealed class MeshAgent : IAsyncDisposable
     }
 
     private string Describe() => _app is null ? "stopped" : string.Join("; ", Status.Peers.Select(p => $"{p.Name} {p.State} {p.LastError}"));
-}
-
-/// <summary>
-/// Free loopback ports. Each agent must know its peers' addresses before either starts, so a free port is chosen,
-/// released, and handed to Kestrel; the same port serves a restarted agent.
-/// </summary>
-internal static class LoopbackPort
-{
-    public static int Reserve() => LoopbackPorts.Reserve(1)[0];
 }
